@@ -1,0 +1,53 @@
+# ckanext-angiang: two commands on a fresh Debian machine with Python 3.11.
+#   make run    install what is missing, start services, load demo data, serve :5000
+#   make test   the test suite against real PostgreSQL and Redis
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CKAN := $(BIN)/ckan
+STAMP := $(VENV)/.installed
+APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext
+
+.PHONY: run test install services db demo token i18n serve clean-test
+
+## install: virtualenv + pinned dependencies (requirements.txt) + this package
+install: $(STAMP) i18n
+
+$(STAMP): requirements.txt setup.py
+	@scripts/apt-deps.sh $(APT_PACKAGES)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+## i18n: compile the Vietnamese catalogues (.po -> .mo)
+i18n: $(STAMP)
+	@$(BIN)/python scripts/compile_catalogs.py
+
+services:
+	@scripts/services.sh angiang
+
+## db: create or upgrade the schema (CKAN core and every enabled plugin)
+db: install services
+	@$(CKAN) -c ckan.ini db upgrade >/dev/null
+	@$(CKAN) -c ckan.ini angiang ensure-sysadmin
+
+## demo: load the demo agencies and datasets (idempotent)
+demo: db
+	@$(CKAN) -c ckan.ini angiang demo load
+
+## run: everything above, then serve http://127.0.0.1:5000
+run: demo
+	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
+
+## token: print a fresh API token for the demo sysadmin
+token: db
+	@$(CKAN) -c ckan.ini angiang token
+
+## test: the suite, with CKAN's own pytest plugin, on a test database of its own
+test: install
+	@scripts/services.sh angiang_test
+	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)

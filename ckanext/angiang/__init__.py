@@ -1,0 +1,1 @@
+"""ckanext-angiang: the software of An Giang province's open data portal."""

@@ -1,0 +1,33 @@
+# Dependencies are pinned in requirements.txt (the one place); this file only
+# declares the package and its CKAN plugins.
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-angiang",
+    version="0.1.0",
+    description="An Giang province open data portal (CKAN 2.12 extensions)",
+    license="AGPL-3.0-or-later",
+    packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    python_requires=">=3.10",
+    entry_points={
+        "ckan.plugins": [
+            "angiang = ckanext.angiang.plugins.core:AngiangPlugin",
+            "angiang_search = ckanext.angiang.plugins.search:AngiangSearchPlugin",
+            "angiang_schema = ckanext.angiang.plugins.schema:AngiangSchemaPlugin",
+            "angiang_dcat = ckanext.angiang.plugins.dcat:AngiangDcatPlugin",
+            "angiang_openapi_harvester = ckanext.angiang.harvesters.openapi:OpenAPIHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",
+        ],
+    },
+    message_extractors={
+        "ckanext": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("**/templates/**.html", "ckan", None),
+        ],
+    },
+)
