@@ -18,16 +18,26 @@ setup(
             "angiang_schema = ckanext.angiang.plugins.schema:AngiangSchemaPlugin",
             "angiang_dcat = ckanext.angiang.plugins.dcat:AngiangDcatPlugin",
             "angiang_openapi_harvester = ckanext.angiang.harvesters.openapi:OpenAPIHarvester",
+            "angiang_ckan_harvester = ckanext.angiang.harvesters.ckan:AngiangCKANHarvester",
+            "angiang_dcat_rdf_harvester = ckanext.angiang.harvesters.dcat:AngiangDCATRDFHarvester",
+            "angiang_harvest = ckanext.angiang.plugins.harvest:AngiangHarvestPlugin",
+            "angiang_i18n = ckanext.angiang.plugins.i18n:AngiangI18nPlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",
         ],
     },
+    # `make i18n-extract` (scripts/i18n_extract.py) extracts with the map in
+    # ckanext/angiang/translation.py (EXTRACTION_MAP); this is the same map
+    # for `python setup.py extract_messages`.
     message_extractors={
         "ckanext": [
+            ("**/i18n/**", "ignore", None),
             ("**.py", "python", None),
-            ("**.js", "javascript", None),
             ("**/templates/**.html", "ckan", None),
+            ("**/assets/**.js", "javascript", None),
+            ("**/schemas/**.yaml", "ckanext.angiang.translation:extract_scheming_labels", None),
+            ("**/data/**.yaml", "ckanext.angiang.translation:extract_scheming_labels", None),
         ],
     },
 )
