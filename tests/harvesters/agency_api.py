@@ -41,11 +41,12 @@ def record(i: int, **overrides) -> dict:
         "ma": f"DD-{i:04d}",
         "ten": f"Bảng giá đất khu vực {i}",
         "mo_ta": f"Bảng giá đất của khu vực {i}, tỉnh An Giang.",
-        "giay_phep": "cc-by-4.0",
+        "giay_phep": "CC-BY-4.0",
         "tan_suat": "Hàng năm",
         "linh_vuc": ["ENVI"],
         "tu_khoa": ["đất đai", "giá đất"],
         "chat_luong": "Số liệu do Sở Nông nghiệp và Môi trường tổng hợp.",
+        "ngay_ban_hanh": "2025-06-01",
         "ngay_cap_nhat": "2026-01-15",
     }
     r.update(overrides)
@@ -223,7 +224,8 @@ def source_config(with_snapshot=True, **overrides) -> dict:
             "pagination": {"style": "page", "param": "page", "size_param": "size", "size": 50},
             "fields": {"title": "ten", "notes": "mo_ta", "license_id": "giay_phep",
                        "frequency": "tan_suat", "theme": "linh_vuc", "tags": "tu_khoa",
-                       "quality_statement": "chat_luong", "modified": "ngay_cap_nhat"},
+                       "quality_statement": "chat_luong", "issued": "ngay_ban_hanh",
+                       "modified": "ngay_cap_nhat"},
             "value_maps": {"frequency": {"Hàng năm": "ANNUAL", "Hàng tháng": "MONTHLY"}},
         }],
     }

@@ -28,11 +28,11 @@ class HarvestProblem(Exception):
         return str(self)
 
 
-def problem(kind: str, vi: str, en: str, **params) -> HarvestProblem:
+def problem(kind: str, vi_template: str, en_template: str, /, **params) -> HarvestProblem:
     """Build a :class:`HarvestProblem`, formatting both messages with ``params``."""
-    return HarvestProblem(kind, vi.format(**params), en.format(**params))
+    return HarvestProblem(kind, vi_template.format(**params), en_template.format(**params))
 
 
-def bilingual(vi: str, en: str, **params) -> str:
+def bilingual(vi_template: str, en_template: str, /, **params) -> str:
     """One stored message in both languages."""
-    return f"{vi.format(**params)} / {en.format(**params)}"
+    return f"{vi_template.format(**params)} / {en_template.format(**params)}"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The harvesting workers of a CKAN site (ckanext-harvest with Redis queues):
+#   - one gather consumer   (ckan harvester gather-consumer)
+#   - N fetch consumers      (ckan harvester fetch-consumer; N = HARVEST_FETCH_CONSUMERS, default 1)
+#   - the scheduler          (ckan harvester run, every HARVEST_SCHEDULER_INTERVAL s, default 60):
+#                            starts the jobs of sources whose frequency is due and marks
+#                            finished jobs as Finished (Art. 8.1, 8.3: on the catalogue's schedule)
+# Each worker is restarted if it ever exits. SIGINT/SIGTERM stops them all.
+# Usage: scripts/run-workers.sh [CKAN_INI]   (default: ckan.ini); logs go to stderr
+# or to HARVEST_LOG_DIR/<worker>.log when that is set.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+INI=${1:-ckan.ini}
+CKAN=${CKAN:-.venv/bin/ckan}
+FETCH_CONSUMERS=${HARVEST_FETCH_CONSUMERS:-1}
+INTERVAL=${HARVEST_SCHEDULER_INTERVAL:-60}
+LOG_DIR=${HARVEST_LOG_DIR:-}
+
+say() { printf 'workers: %s\n' "$*" >&2; }
+[ -f "$INI" ] || { say "no such config: $INI"; exit 2; }
+[ -n "$LOG_DIR" ] && mkdir -p "$LOG_DIR"
+
+pids=()
+stopping=0
+
+stop() {
+  stopping=1
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  say "stopped"
+  exit 0
+}
+trap stop INT TERM
+
+# supervise NAME CMD...: run CMD, restart it (after 5 s) whenever it exits.
+supervise() {
+  local name=$1; shift
+  (
+    child=0
+    trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 0' INT TERM
+    while true; do
+      if [ -n "$LOG_DIR" ]; then "$@" >>"$LOG_DIR/$name.log" 2>&1 & else "$@" & fi
+      child=$!
+      wait $child
+      code=$?
+      say "$name exited with status $code; restarting in 5 s"
+      sleep 5 & wait $!
+    done
+  ) &
+  pids+=($!)
+}
+
+scheduler() {
+  while true; do
+    "$CKAN" -c "$INI" harvester run >/dev/null 2>&1 || say "scheduler: 'ckan harvester run' failed"
+    sleep "$INTERVAL"
+  done
+}
+
+supervise gather-consumer "$CKAN" -c "$INI" harvester gather-consumer
+for i in $(seq 1 "$FETCH_CONSUMERS"); do
+  supervise "fetch-consumer-$i" "$CKAN" -c "$INI" harvester fetch-consumer
+done
+scheduler &
+pids+=($!)
+say "gather consumer, $FETCH_CONSUMERS fetch consumer(s) and the scheduler (every ${INTERVAL}s) started for $INI"
+wait

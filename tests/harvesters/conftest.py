@@ -1,0 +1,64 @@
+"""Fixtures of the harvesting tests.
+
+The harvest plugins are switched on here, on top of test.ini's
+``ckan.plugins``, so that the rest of the suite runs without them (their
+``harvest_object`` tables exist only where their migrations were applied).
+``harvest_env`` resets the database and applies the migrations of every
+enabled plugin that has some (``activity``, ``harvest``...), like
+ckanext-harvest's own test conftest does for ``harvest``.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.cli.db import _resolve_alembic_config
+from ckan.tests import factories
+
+HARVEST_PLUGINS = ["harvest", "angiang_harvest", "angiang_openapi_harvester",
+                   "angiang_ckan_harvester", "angiang_dcat_rdf_harvester"]
+
+
+def harvest_plugin_list(current) -> list[str]:
+    names = current.split() if isinstance(current, str) else list(current or [])
+    return names + [n for n in HARVEST_PLUGINS if n not in names]
+
+
+def _plugins_with_migrations(names):
+    for name in names:
+        try:
+            if p.plugin_loaded(name) and os.path.exists(_resolve_alembic_config(name)):
+                yield name
+        except Exception:  # a plugin without an alembic folder has nothing to migrate
+            continue
+
+
+@pytest.fixture
+def harvest_env(ckan_config, monkeypatch, request, reset_db, migrate_db_for):
+    monkeypatch.setitem(ckan_config, "ckan.plugins",
+                        harvest_plugin_list(ckan_config.get("ckan.plugins")))
+    request.getfixturevalue("with_plugins")
+    reset_db()
+    for name in _plugins_with_migrations(ckan_config["ckan.plugins"]):
+        migrate_db_for(name)
+    yield
+
+
+@pytest.fixture
+def agency(harvest_env):
+    """An agency (organization) with a focal point, owning the sources."""
+    return factories.Organization(
+        name="so-nong-nghiep-va-moi-truong", title="Sở Nông nghiệp và Môi trường",
+        focal_point_name="Nguyễn Văn An", focal_point_email="nvan@angiang.gov.vn",
+        focal_point_phone="0296 3852 000", focal_point_position="Chánh Văn phòng",
+        agency_level="provincial",
+    )
+
+
+@pytest.fixture
+def sysadmin(harvest_env):
+    return factories.Sysadmin()
