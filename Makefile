@@ -7,9 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext
+APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs
 
-.PHONY: run test install services db demo token i18n serve clean-test
+.PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test
 
 ## install: virtualenv + pinned dependencies (requirements.txt) + this package
 install: $(STAMP) i18n
@@ -25,6 +25,16 @@ $(STAMP): requirements.txt setup.py
 ## i18n: compile the Vietnamese catalogues (.po -> .mo)
 i18n: $(STAMP)
 	@$(BIN)/python scripts/compile_catalogs.py
+
+## i18n-extract: regenerate ckanext-angiang.pot from the code (Python, templates,
+## JS, scheming YAML) and merge it into the .po files, keeping every translation
+i18n-extract: $(STAMP)
+	@$(BIN)/python scripts/i18n_extract.py
+	@$(BIN)/python scripts/compile_catalogs.py
+
+## i18n-coverage: translated/total per domain and the untranslated msgids
+i18n-coverage: $(STAMP)
+	@$(BIN)/python scripts/i18n_coverage.py
 
 services:
 	@scripts/services.sh angiang
