@@ -1,0 +1,407 @@
+"""A pysolr-compatible connection served from PostgreSQL.
+
+CKAN builds every index document and every query (site, state, capacity,
+permission labels, dataset type) itself and hands them to
+``make_connection()``; this class answers ``add``, ``delete``, ``commit`` and
+``search`` the way pysolr's ``Solr`` does, so all of ``ckan.lib.search``,
+``package_search``, ``package_show``'s use of the index and
+``ckan search-index`` keep working unchanged.
+
+Transactions: rows are written through ``ckan.model.Session``, in the
+transaction of the action that indexes, so a ``package_create`` that fails
+leaves no row, and a search sees the writes of its own transaction.
+``add(commit=True)`` does not commit (CKAN commits right after indexing);
+an explicit ``commit()`` commits the session, as a Solr commit makes the
+changes durable (``clear_index`` and ``ckan search-index`` rely on that).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any, Optional
+
+import pysolr
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.common import config
+from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
+
+from . import facets as facets_mod
+from . import index as index_mod
+from . import query_parser as qp
+from .compiler import (Compiled, Compiler, Params, SortError, bbox_sql,
+                       order_by, rank_sql)
+from .model import TABLE, ensure_schema
+from .text import normalize
+
+log = logging.getLogger(__name__)
+
+# Columns that can answer ``fl`` without reading the stored document.
+_COLUMN_FIELDS = {"id", "name", "index_id", "site_id", "data_dict",
+                  "validated_data_dict"}
+_LOCAL_PARAMS_RE = re.compile(
+    r"""\s*(?:([A-Za-z_][\w.]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^\s}]+))|([A-Za-z_][\w.]*))"""
+)
+_NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+# The spatial filter ckanext-spatial's "solr-bbox" backend sends.
+_SPATIAL_BF_RE = re.compile(
+    r"^div\(mul\(mul\(max\(0,sub\(min\(" + _NUM + r",maxx\),max\(" + _NUM
+    + r",minx\)\)\),max\(0,sub\(min\(" + _NUM + r",maxy\),max\(" + _NUM
+    + r",miny\)\)\)\),2\),add\(" + _NUM + r",mul\(sub\(maxy,miny\),sub\(maxx,minx\)\)\)\)$"
+)
+# ... and its "solr-spatial-field" backend.
+_ENVELOPE_RE = re.compile(
+    r"^Intersects\(ENVELOPE\(\s*" + _NUM + r"\s*,\s*" + _NUM + r"\s*,\s*"
+    + _NUM + r"\s*,\s*" + _NUM + r"\s*\)\)$"
+)
+
+
+def _query_error(message: str) -> SearchQueryError:
+    return SearchQueryError(message)
+
+
+def _split_fl(fl: Any) -> list[str]:
+    if not fl:
+        return ["*"]
+    if isinstance(fl, (list, tuple)):
+        fl = " ".join(str(f) for f in fl)
+    return [f for f in re.split(r"[\s,]+", str(fl)) if f]
+
+
+def _as_int(value: Any, name: str, default: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _query_error(f"'{name}' must be an integer, not {value!r}")
+
+
+class LocalParams:
+    """``{!type k=v ...}rest`` at the start of a q/fq value."""
+
+    def __init__(self, kind: str, options: dict[str, list[str]], body: str):
+        self.kind = kind
+        self.options = options
+        self.body = body
+
+    def get(self, key: str, default: Optional[str] = None) -> Optional[str]:
+        values = self.options.get(key)
+        return values[-1] if values else default
+
+
+def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalParams]:
+    text = value.lstrip()
+    if not text.startswith("{!"):
+        return None
+    end = None
+    i = 2
+    quote = None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "}":
+            end = i
+            break
+        i += 1
+    if end is None:
+        raise _query_error(f"Unterminated local parameters in {value!r}")
+    inner, body = text[2:end], text[end + 1:]
+    kind = ""
+    options: dict[str, list[str]] = {}
+    pos = 0
+    while pos < len(inner):
+        if inner[pos:].strip() == "":
+            break
+        m = _LOCAL_PARAMS_RE.match(inner, pos)
+        if not m or m.end() == pos:
+            raise _query_error(f"Cannot parse local parameters in {value!r}")
+        pos = m.end()
+        if m.group(5):
+            if not kind:
+                kind = m.group(5)
+            continue
+        key = m.group(1)
+        val = next(g for g in (m.group(2), m.group(3), m.group(4)) if g is not None)
+        if val.startswith("$"):
+            ref = request.get(val[1:])
+            val = ref if isinstance(ref, str) else ""
+        if key == "type":
+            kind = val
+        else:
+            options.setdefault(key, []).append(val)
+    if "v" in options and not body.strip():
+        body = options["v"][-1]
+    return LocalParams(kind, options, body)
+
+
+class PostgresSearchConnection:
+    """Drop-in for ``pysolr.Solr`` as CKAN uses it."""
+
+    def __init__(self, decode_dates: bool = True):
+        self.decode_dates = decode_dates
+        self.url = "postgresql://(sqlalchemy.url)#" + TABLE
+        self.session = model.Session
+
+    # -- writing -----------------------------------------------------------
+    def add(self, docs, commit=None, boost=None, commitWithin=None,
+            waitFlush=None, waitSearcher=None, overwrite=None, handler=None,
+            min_rf=None, fieldUpdates=None, **kwargs):
+        ensure_schema()
+        try:
+            index_mod.upsert(self.session, list(docs), config.get("ckan.site_id"))
+        except sa.exc.SQLAlchemyError as e:
+            raise pysolr.SolrError(f"PostgreSQL search index: {e}") from e
+        return "ok"
+
+    def delete(self, id=None, q=None, commit=None, softCommit=False,
+               waitFlush=None, waitSearcher=None, handler=None, **kwargs):
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        if id is not None and q is not None:
+            raise ValueError('You many only specify "id" OR "q", not both.')
+        ensure_schema()
+        if id is not None:
+            ids = id if isinstance(id, (list, tuple, set)) else [id]
+            index_mod.delete_by_ids(self.session, [str(i) for i in ids])
+            return "ok"
+        params = Params()
+        where = self._where(str(q), None, params, default_and=False)
+        index_mod.delete_where(self.session, where.where, params.values)
+        return "ok"
+
+    def commit(self, *args, **kwargs):
+        self.session.commit()
+        return "ok"
+
+    def optimize(self, *args, **kwargs):
+        return "ok"
+
+    def ping(self, *args, **kwargs):
+        self.search("*:*", rows=0)
+        return "ok"
+
+    # -- parsing -----------------------------------------------------------
+    def _parse(self, text: str, default_and: bool, dismax: bool,
+               mm: Optional[str]) -> tuple[qp.Node, Optional[str]]:
+        """The query tree, and the phrase bonus text of a free-text query."""
+        try:
+            if dismax:
+                node = qp.parse(text, default_and=False, lenient=True)
+                if qp.is_flat(node):
+                    if isinstance(node, qp.Bool):
+                        node.min_should = qp.min_should_match(
+                            mm if mm is not None else "100%", len(node.should)
+                        ) if node.should else None
+                else:
+                    node = qp.parse(text, default_and=default_and, lenient=True)
+            else:
+                node = qp.parse(text, default_and=default_and, lenient=False)
+        except qp.QuerySyntaxError as e:
+            raise _query_error(str(e)) from e
+        phrase = None
+        if qp.is_flat(node) and isinstance(node, qp.Bool):
+            words = [t.value for t in node.must + node.should
+                     if isinstance(t, qp.Term) and not t.wildcard]
+            if len(words) >= 2:
+                phrase = " ".join(words)
+        return node, phrase
+
+    def _where(self, text: str, request: Optional[dict[str, Any]],
+               params: Params, default_and: bool, dismax: bool = False,
+               mm: Optional[str] = None, rank: bool = False
+               ) -> Compiled:
+        request = request or {}
+        local = parse_local_params(text, request)
+        if local is not None:
+            return self._local(local, request, params, default_and)
+        node, phrase = self._parse(text, default_and, dismax, mm)
+        compiler = Compiler(params)
+        try:
+            compiled = compiler.compile(node)
+        except qp.QuerySyntaxError as e:
+            raise _query_error(str(e)) from e
+        compiled.phrase = phrase
+        return compiled
+
+    def _local(self, local: LocalParams, request: dict[str, Any],
+               params: Params, default_and: bool) -> Compiled:
+        kind = local.kind
+        if kind in ("lucene", "", "dismax", "edismax"):
+            q_op = (local.get("q.op") or ("AND" if default_and else "OR")).upper()
+            return self._where(local.body, request, params,
+                               default_and=q_op == "AND",
+                               dismax=kind in ("dismax", "edismax"),
+                               mm=local.get("mm"))
+        if kind == "bool":
+            parts: list[str] = []
+            ranks = []
+            for key in ("must", "filter"):
+                for value in local.options.get(key, []):
+                    c = self._where(value, request, params, default_and)
+                    parts.append(c.where)
+                    ranks.extend(c.rank_terms)
+            shoulds = [self._where(v, request, params, default_and)
+                       for v in local.options.get("should", [])]
+            if shoulds:
+                if not parts:
+                    parts.append("(" + " OR ".join(s.where for s in shoulds) + ")")
+                for s in shoulds:
+                    ranks.extend(s.rank_terms)
+            for value in local.options.get("must_not", []):
+                c = self._where(value, request, params, default_and)
+                parts.append(f"(({c.where}) IS NOT TRUE)")
+            return Compiled("(" + " AND ".join(parts or ["TRUE"]) + ")", ranks)
+        if kind == "frange":
+            m = _SPATIAL_BF_RE.match(re.sub(r"\s+", "", local.body))
+            if m:
+                maxx, minx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
+                strict = str(local.get("incl", "true")).lower() == "false"
+                return Compiled(bbox_sql(params, minx, miny, maxx, maxy,
+                                              strict=strict))
+        if kind == "field":
+            m = _ENVELOPE_RE.match(local.body.strip())
+            if m:
+                minx, maxx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
+                return Compiled(bbox_sql(params, minx, miny, maxx, maxy))
+        raise _query_error(
+            f"Local parameters {{!{kind}}} are not supported by the "
+            f"PostgreSQL search backend")
+
+    # -- searching ---------------------------------------------------------
+    def search(self, q=None, search_handler=None, **kwargs) -> pysolr.Results:
+        started = time.perf_counter()
+        ensure_schema()
+        request = dict(kwargs)
+        if q is None:
+            q = request.pop("q", None)
+        else:
+            request.pop("q", None)
+        q = q if (q is not None and str(q).strip()) else "*:*"
+        q = str(q)
+        q_op = str(request.get("q.op") or "OR").upper()
+        default_and = q_op == "AND"
+        def_type = str(request.get("defType") or "lucene")
+        dismax = def_type in ("dismax", "edismax")
+        mm = request.get("mm")
+
+        params = Params()
+        main = self._where(q, request, params, default_and,
+                           dismax=dismax, mm=mm, rank=True)
+        wheres = [main.where]
+        fqs = request.get("fq") or []
+        if isinstance(fqs, str):
+            fqs = [fqs]
+        for fq in fqs:
+            if fq is None or not str(fq).strip():
+                continue
+            wheres.append(self._where(str(fq), request, params, default_and).where)
+        where = " AND ".join(f"({w})" for w in wheres if w and w != "TRUE") or "TRUE"
+
+        score = rank_sql(
+            main.rank_terms,
+            params.add(normalize(main.phrase)) if main.phrase else None,
+            params.add(config.get("ckanext.angiang.search.weights")),
+            params.add(float(config.get("ckanext.angiang.search.exact_boost"))),
+            params.add(float(config.get("ckanext.angiang.search.phrase_boost"))),
+            int(config.get("ckanext.angiang.search.rank_normalization")),
+        )
+        try:
+            order, uses_score = order_by(request.get("sort"), params, score)
+        except SortError as e:
+            # CKAN turns this message into SearchQueryError('Invalid "sort"')
+            raise pysolr.SolrError(str(e))
+
+        rows = max(0, _as_int(request.get("rows"), "rows", 10))
+        start = max(0, _as_int(request.get("start"), "start", 0))
+        fl = _split_fl(request.get("fl"))
+        want_score = "score" in fl
+        want_all = "*" in fl
+        need_doc = want_all or any(
+            f not in _COLUMN_FIELDS and f != "score" for f in fl)
+        columns = ["index_id", "id", "name"]
+        if need_doc:
+            columns.append("doc")
+        for big in ("data_dict", "validated_data_dict"):
+            if want_all or big in fl:
+                columns.append(big)
+        select = ", ".join(columns)
+        score_select = score if (uses_score or want_score) else "1.0"
+
+        docs: list[dict[str, Any]] = []
+        session = self.session
+        try:
+            if rows > 0:
+                page_sql = (f"SELECT {select}, {score_select} AS score "
+                            f"FROM {TABLE} WHERE {where} "
+                            f"ORDER BY {order} LIMIT :_rows OFFSET :_start")
+                result = session.execute(
+                    sa.text(page_sql),
+                    dict(params.values, _rows=rows, _start=start))
+                for row in result.mappings():
+                    docs.append(self._doc(row, fl, want_all))
+
+            specs = facets_mod.facet_specs(
+                request, default_limit=int(config.get("search.facets.limit") or 50))
+            facet_fields: dict[str, list[Any]] = {}
+            if specs:
+                sql = facets_mod.facet_sql(specs, where, params)
+                total, facet_fields = facets_mod.collect(
+                    specs, session.execute(sa.text(sql), params.values).all())
+            elif rows > 0 and start == 0 and len(docs) < rows:
+                total = len(docs)
+            else:
+                total = session.execute(
+                    sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
+                    params.values).scalar() or 0
+        except sa.exc.DataError as e:
+            # e.g. a date out of PostgreSQL's range: the input's fault
+            raise _query_error(f"Invalid search value: {e.orig}") from e
+
+        decoded: dict[str, Any] = {
+            "responseHeader": {
+                "status": 0,
+                "QTime": int((time.perf_counter() - started) * 1000),
+            },
+            "response": {"numFound": int(total), "start": start, "docs": docs},
+        }
+        if specs:
+            decoded["facet_counts"] = {"facet_fields": facet_fields}
+        return pysolr.Results(decoded)
+
+    def _doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
+        stored = row.get("doc") if "doc" in row else None
+        if isinstance(stored, str):
+            stored = json.loads(stored)
+        doc: dict[str, Any] = {}
+        if want_all:
+            doc.update(stored or {})
+            for big in ("data_dict", "validated_data_dict"):
+                if row.get(big) is not None:
+                    doc[big] = row[big]
+        else:
+            for f in fl:
+                if f == "score":
+                    continue
+                if f in ("data_dict", "validated_data_dict"):
+                    if row.get(f) is not None:
+                        doc[f] = row[f]
+                elif stored is not None and f in stored:
+                    doc[f] = stored[f]
+                elif f in ("id", "name", "index_id") and row.get(f) is not None:
+                    doc[f] = row[f]
+        if "score" in fl:
+            doc["score"] = float(row["score"])
+        if self.decode_dates:
+            doc = solr_datetime_decoder(doc)
+        return doc
