@@ -38,6 +38,28 @@ LAYOUT = ["Skip to main content", "Toggle navigation", "Search Datasets...", "Br
 @pytest.mark.ckan_config("ckan.locale_default", "vi")
 @pytest.mark.usefixtures("with_plugins", "clean_db")
 class TestVietnameseByDefault:
+    def test_home_page(self, app):
+        body = page(app, "/")
+        assert '<html lang="vi"' in body
+        for msgid in ["Search data", "E.g. environment", "Skip to main content"]:
+            assert ours_only(msgid) in body
+            assert msgid not in body
+
+    def test_dataset_search(self, app):
+        agency = factories.Organization(title="Sở Nông nghiệp và Môi trường")
+        factories.Dataset(title="Đất đai", owner_org=agency["id"])
+        body = page(app, "/dataset/")
+        assert "Đất đai" in body
+        for msgid in LAYOUT + ["Search datasets"]:
+            assert ours_only(msgid) in body
+        # core's "{number} dataset found" reads "1 số bộ dữ liệu tìm thấy";
+        # the completion harmonises it, and the facet says agency (cơ quan)
+        assert "Tìm thấy 1 tập dữ liệu" in body
+        assert 'aria-label="Lọc theo: Cơ quan"' in body
+        english = page(app, "/en/dataset/")
+        assert "1 dataset found" in english
+        assert 'aria-label="Filter by: Organizations"' in english
+
     def test_login_page(self, app):
         body = page(app, "/user/login")
         assert '<html lang="vi"' in body
