@@ -1,0 +1,285 @@
+"""Controlled vocabularies used in the DCAT-AP 3 catalogue, and the mappings
+between the portal's field values (docs/metadata-model.md) and their URIs.
+
+DCAT-AP asks for the EU Publications Office authority tables (data themes,
+frequencies, languages, file types, access rights), IANA media types, ADMS
+publisher and licence types and SPDX checksum algorithms. The portal stores
+short codes (``AGRI``, ``ANNUAL``, ``vi``, ``CSV``...); this module is the one
+place that turns them into URIs and back.
+
+Labels are given where the SHACL shapes need them: DCAT-AP 3.0.1 makes
+``skos:prefLabel`` mandatory on every ``skos:Concept`` (themes, publisher and
+licence types) and ``dct:title`` on every ``skos:ConceptScheme``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+DATA_THEME = EU_AUTHORITY + "data-theme"
+FREQUENCY = EU_AUTHORITY + "frequency"
+LANGUAGE = EU_AUTHORITY + "language"
+FILE_TYPE = EU_AUTHORITY + "file-type"
+ACCESS_RIGHT = EU_AUTHORITY + "access-right"
+PLANNED_AVAILABILITY = EU_AUTHORITY + "planned-availability"
+COUNTRY = EU_AUTHORITY + "country"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
+SPDX_SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+OPENAPI_SPEC = "https://spec.openapis.org/oas/"
+
+
+def _code_from(namespace: str, uri: str) -> Optional[str]:
+    prefix = namespace.rstrip("/") + "/"
+    if uri and uri.startswith(prefix):
+        code = uri[len(prefix):]
+        return code or None
+    return None
+
+
+# --- Data themes (dcat:theme) -------------------------------------------------
+# EU "Data theme" authority table; English labels are the table's, Vietnamese
+# ones are the portal's translation.
+THEMES: dict[str, dict[str, str]] = {
+    "AGRI": {"en": "Agriculture, fisheries, forestry and food",
+             "vi": "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"},
+    "ECON": {"en": "Economy and finance", "vi": "Kinh tế và tài chính"},
+    "EDUC": {"en": "Education, culture and sport", "vi": "Giáo dục, văn hóa và thể thao"},
+    "ENER": {"en": "Energy", "vi": "Năng lượng"},
+    "ENVI": {"en": "Environment", "vi": "Môi trường"},
+    "GOVE": {"en": "Government and public sector", "vi": "Chính phủ và khu vực công"},
+    "HEAL": {"en": "Health", "vi": "Y tế"},
+    "INTR": {"en": "International issues", "vi": "Các vấn đề quốc tế"},
+    "JUST": {"en": "Justice, legal system and public safety",
+             "vi": "Tư pháp, hệ thống pháp luật và an toàn công cộng"},
+    "REGI": {"en": "Regions and cities", "vi": "Vùng và đô thị"},
+    "SOCI": {"en": "Population and society", "vi": "Dân số và xã hội"},
+    "TECH": {"en": "Science and technology", "vi": "Khoa học và công nghệ"},
+    "TRAN": {"en": "Transport", "vi": "Giao thông vận tải"},
+}
+THEME_SCHEME_TITLE = {"en": "Data theme", "vi": "Chủ đề dữ liệu"}
+
+
+def theme_uri(code: str) -> str:
+    return f"{DATA_THEME}/{code}"
+
+
+def theme_code(uri: str) -> Optional[str]:
+    code = _code_from(DATA_THEME, uri)
+    return code if code in THEMES else None
+
+
+# --- Frequencies (dct:accrualPeriodicity) --------------------------------------
+FREQUENCIES: dict[str, str] = {
+    "TRIENNIAL": "triennial", "BIENNIAL": "biennial", "ANNUAL": "annual",
+    "ANNUAL_2": "semiannual", "ANNUAL_3": "three times a year",
+    "QUARTERLY": "quarterly", "BIMONTHLY": "bimonthly", "MONTHLY": "monthly",
+    "MONTHLY_2": "semimonthly", "MONTHLY_3": "three times a month",
+    "BIWEEKLY": "biweekly", "WEEKLY": "weekly", "WEEKLY_2": "semiweekly",
+    "WEEKLY_3": "three times a week", "DAILY": "daily", "DAILY_2": "twice a day",
+    "HOURLY": "hourly", "CONT": "continuous", "UPDATE_CONT": "continuously updated",
+    "IRREG": "irregular", "NEVER": "never", "UNKNOWN": "unknown", "OTHER": "other",
+    "QUADRENNIAL": "quadrennial", "QUINQUENNIAL": "quinquennial",
+    "DECENNIAL": "decennial",
+}
+
+
+def frequency_uri(code: str) -> str:
+    return f"{FREQUENCY}/{code}"
+
+
+def frequency_code(uri: str) -> Optional[str]:
+    return _code_from(FREQUENCY, uri)
+
+
+# --- Languages (dct:language) ---------------------------------------------------
+# The portal stores ISO 639-1 codes; the EU table is keyed by ISO 639-3-like codes.
+LANGUAGES: dict[str, str] = {
+    "vi": "VIE", "en": "ENG", "km": "KHM", "zh": "ZHO", "fr": "FRA", "de": "DEU",
+    "ja": "JPN", "ko": "KOR", "ru": "RUS", "es": "SPA", "th": "THA", "lo": "LAO",
+}
+_LANGUAGES_BACK = {v: k for k, v in LANGUAGES.items()}
+
+
+def language_uri(iso639_1: str) -> Optional[str]:
+    code = LANGUAGES.get((iso639_1 or "").strip().lower())
+    return f"{LANGUAGE}/{code}" if code else None
+
+
+def language_code(uri: str) -> Optional[str]:
+    return _LANGUAGES_BACK.get(_code_from(LANGUAGE, uri) or "")
+
+
+# --- File types (dct:format) and media types (dcat:mediaType) ------------------
+# Codes of the EU file-type table that the portal's formats (the open formats
+# of Circular 39/2017/TT-BTTTT, data/open_formats.yaml) and common aliases use.
+FILE_TYPES = frozenset({
+    "7Z", "ATOM", "CSV", "DBF", "DOC", "DOCX", "GEOJSON", "GEOTIFF", "GIF", "GML", "GPKG",
+    "GZIP", "HTML", "JPEG", "JSON", "JSON_LD", "KML", "KMZ", "N3", "NETCDF", "ODS", "ODT",
+    "PDF", "PNG", "RAR", "RDF", "RDF_N_TRIPLES", "RDF_TURTLE", "RDF_XML", "REST", "RSS",
+    "RTF", "SHP", "SPARQLQ", "SQL", "SVG", "TAR", "TIFF", "TSV", "TXT", "WCS_SRVC",
+    "WFS_SRVC", "WMS_SRVC", "WMTS_SRVC", "XLS", "XLSX", "XML", "YAML", "ZIP",
+})
+# Portal format labels (upper case) that are spelt differently in the table.
+FORMAT_ALIASES = {
+    "WMS": "WMS_SRVC", "WFS": "WFS_SRVC", "WCS": "WCS_SRVC", "WMTS": "WMTS_SRVC",
+    "TTL": "RDF_TURTLE", "TURTLE": "RDF_TURTLE", "JSON-LD": "JSON_LD", "JSONLD": "JSON_LD",
+    "RDF/XML": "RDF_XML", "NT": "RDF_N_TRIPLES", "N-TRIPLES": "RDF_N_TRIPLES",
+    "JPG": "JPEG", "TIF": "TIFF", "API": "REST", "REST API": "REST", "SPARQL": "SPARQLQ",
+    "ESRI SHAPEFILE": "SHP", "SHAPEFILE": "SHP",
+}
+# The label the portal stores for a table code, where it is not the code itself.
+FILE_TYPE_LABELS = {
+    "WMS_SRVC": "WMS", "WFS_SRVC": "WFS", "WCS_SRVC": "WCS", "WMTS_SRVC": "WMTS",
+    "RDF_TURTLE": "TTL", "JSON_LD": "JSON-LD", "RDF_XML": "RDF", "RDF_N_TRIPLES": "NT",
+    "GEOJSON": "GeoJSON", "SPARQLQ": "SPARQL",
+}
+
+# Non-proprietary formats: open specifications anyone may implement (MQA
+# indicator "format non-proprietary"), after the data.europa.eu custom
+# vocabulary of non-proprietary formats.
+NON_PROPRIETARY = frozenset({
+    "CSV", "TSV", "JSON", "GEOJSON", "JSON_LD", "XML", "RDF", "RDF_XML", "RDF_TURTLE",
+    "RDF_N_TRIPLES", "RDF_N_QUADS", "RDF_TRIG", "N3", "ODS", "ODT", "TXT", "HTML",
+    "ZIP", "GZIP", "TAR", "KML", "KMZ", "GML", "GPKG", "PNG", "TIFF", "NETCDF",
+    "RTF", "DBF", "ATOM", "RSS", "WMS_SRVC", "WFS_SRVC", "WCS_SRVC", "WMTS_SRVC",
+    "PARQUET", "YAML", "SVG",
+})
+# Machine-readable formats: structured so software can extract the data
+# (MQA indicator "format machine-readable"); PDF, DOCX, images are not.
+MACHINE_READABLE = frozenset({
+    "CSV", "TSV", "JSON", "GEOJSON", "JSON_LD", "XML", "RDF", "RDF_XML", "RDF_TURTLE",
+    "RDF_N_TRIPLES", "RDF_N_QUADS", "RDF_TRIG", "N3", "XLSX", "XLS", "ODS", "KML",
+    "KMZ", "GML", "GPKG", "SHP", "NETCDF", "DBF", "ATOM", "RSS", "WMS_SRVC", "WFS_SRVC",
+    "WCS_SRVC", "WMTS_SRVC", "PARQUET", "YAML", "SQL", "GEOTIFF", "SPARQLQ",
+})
+
+
+def file_type_code_for_format(fmt: str) -> Optional[str]:
+    """EU file-type code of a portal format label (``CSV``, ``WMS``...), or None."""
+    if not fmt:
+        return None
+    value = fmt.strip()
+    code = _code_from(FILE_TYPE, value)
+    if code:
+        return code
+    key = value.upper().lstrip(".")
+    code = FORMAT_ALIASES.get(key, key)
+    return code if code in FILE_TYPES else None
+
+
+def file_type_uri(fmt: str) -> Optional[str]:
+    code = file_type_code_for_format(fmt)
+    return f"{FILE_TYPE}/{code}" if code else None
+
+
+def file_type_code(uri: str) -> Optional[str]:
+    return _code_from(FILE_TYPE, uri)
+
+
+def format_from_file_type_uri(uri: str) -> Optional[str]:
+    code = file_type_code(uri)
+    if not code:
+        return None
+    return FILE_TYPE_LABELS.get(code, code)
+
+
+def media_type_uri(mimetype: str) -> Optional[str]:
+    """``text/csv`` -> ``http://www.iana.org/assignments/media-types/text/csv``."""
+    value = (mimetype or "").strip()
+    if not value:
+        return None
+    if value.startswith(("http://", "https://")):
+        marker = "iana.org/assignments/media-types/"
+        if marker in value:
+            return IANA_MEDIA_TYPES + value.split(marker, 1)[1]
+        return None
+    value = value.split(";", 1)[0].strip().lower()
+    if value.count("/") != 1 or " " in value:
+        return None
+    return IANA_MEDIA_TYPES + value
+
+
+def media_type_from_uri(uri: str) -> Optional[str]:
+    marker = "iana.org/assignments/media-types/"
+    if uri and marker in uri:
+        return uri.split(marker, 1)[1]
+    if uri and uri.count("/") == 1 and not uri.startswith("http"):
+        return uri
+    return None
+
+
+# --- Access rights (dct:accessRights) -----------------------------------------
+ACCESS_RIGHT_PUBLIC = f"{ACCESS_RIGHT}/PUBLIC"
+ACCESS_RIGHT_LABELS = {"en": "public", "vi": "công khai"}
+
+# --- Planned availability (dcatap:availability) --------------------------------
+AVAILABILITY: dict[str, str] = {
+    "AVAILABLE": "available", "STABLE": "stable",
+    "EXPERIMENTAL": "experimental", "TEMPORARY": "temporary",
+}
+
+
+def availability_uri(code: str) -> str:
+    return f"{PLANNED_AVAILABILITY}/{code}"
+
+
+# --- ADMS publisher types (dct:type of foaf:Agent) -----------------------------
+PUBLISHER_TYPES: dict[str, str] = {
+    "RegionalAuthority": "Regional authority",
+    "LocalAuthority": "Local authority",
+    "PublicBody": "Public body",
+    "NationalAuthority": "National authority",
+}
+# agency_level (organization.yaml) -> publisher type. A province is a
+# regional authority (NUTS-like level); commune-level People's Committees are
+# local authorities; other state bodies are public bodies.
+AGENCY_LEVEL_PUBLISHER_TYPE = {
+    "provincial": "RegionalAuthority",
+    "commune": "LocalAuthority",
+    "other": "PublicBody",
+}
+
+
+def publisher_type_uri(code: str) -> str:
+    return ADMS_PUBLISHER_TYPE + code
+
+
+# --- ADMS licence types (dct:type of dct:LicenseDocument) -----------------------
+LICENCE_TYPES: dict[str, str] = {
+    "Attribution": "Attribution",
+    "ShareAlike": "Share alike",
+    "PublicDomain": "Public domain",
+    "NonCommercialUse": "Non-commercial use only",
+    "NoDerivativeWork": "No derivative work",
+    "RoyaltiesRequired": "Royalties required",
+    "UnknownIPR": "Unknown IPR",
+}
+
+
+def licence_type_codes(license_id: str, license_url: str = "") -> list[str]:
+    """ADMS licence types of a licence, recognised from its id or URL.
+
+    The portal's statutory terms (Art. 4, Art. 43 Law on E-Transactions 2023)
+    require users to cite the source, hence Attribution.
+    """
+    key = f"{license_id or ''} {license_url or ''}".lower()
+    types: list[str] = []
+    if any(m in key for m in ("cc0", "cc-zero", "publicdomain", "pddl", "odc-pddl")):
+        return ["PublicDomain"]
+    if any(m in key for m in ("cc-by", "/by/", "/by-sa/", "/by-nc", "odc-by", "odc-odbl",
+                              "odbl", "ogl", "attribution", "statutory", "luat", "nd-47",
+                              "vn-open", "angiang")):
+        types.append("Attribution")
+    if any(m in key for m in ("-sa", "by-sa", "odbl")):
+        types.append("ShareAlike")
+    if any(m in key for m in ("-nc", "noncommercial")):
+        types.append("NonCommercialUse")
+    if any(m in key for m in ("-nd", "noderiv")):
+        types.append("NoDerivativeWork")
+    return types or ["UnknownIPR"]
+
+
+def licence_type_uri(code: str) -> str:
+    return ADMS_LICENCE_TYPE + code

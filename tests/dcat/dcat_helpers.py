@@ -1,0 +1,108 @@
+"""Helpers of the DCAT tests: the full dataset of the metadata model, its
+agency, and serialization/parsing with the angiang_dcat_ap profile."""
+from __future__ import annotations
+
+import copy
+import json
+import pathlib
+
+import rdflib
+
+import ckan.model as model
+
+DATA = pathlib.Path(__file__).parent / "data"
+
+AGENCY_ID = "7a1c4a8e-2f3b-4c5d-8e9f-0a1b2c3d4e5f"
+AGENCY = {
+    "id": AGENCY_ID,
+    "name": "so-tai-chinh",
+    "title": "Sở Tài chính",
+    "extras": {
+        "short_name": "STC",
+        "agency_code": "000.00.15.H01",
+        "agency_level": "provincial",
+        "focal_point_name": "Phạm Văn Bình",
+        "focal_point_position": "Chánh Văn phòng Sở",
+        "focal_point_email": "pvbinh.stc@angiang.gov.vn",
+        "focal_point_phone": "0297 3862 555",
+        "website": "https://sotaichinh.angiang.gov.vn",
+    },
+}
+
+
+def full_dataset() -> dict:
+    """A public dataset with every field of docs/metadata-model.md filled."""
+    return copy.deepcopy(json.loads((DATA / "dataset_full.json").read_text(encoding="utf-8")))
+
+
+def make_agency(**overrides) -> model.Group:
+    """The agency row, written with the model: profile tests need an
+    organization in the database, not the organization schema."""
+    values = copy.deepcopy(AGENCY)
+    values.update(overrides)
+    group = model.Group(name=values["name"], title=values["title"],
+                        type="organization", is_organization=True)
+    group.id = values["id"]
+    group.state = "active"
+    group.extras = values["extras"]
+    model.Session.add(group)
+    model.Session.commit()
+    return group
+
+
+def serialize(dataset_dict: dict) -> tuple[rdflib.Graph, rdflib.URIRef]:
+    """The dataset's graph as a harvester reads it (Turtle, parsed back)."""
+    from ckanext.dcat.processors import RDFSerializer
+
+    serializer = RDFSerializer(profiles=["angiang_dcat_ap"])
+    ref = serializer.graph_from_dataset(dataset_dict)
+    graph = rdflib.Graph()
+    graph.parse(data=serializer.g.serialize(format="turtle"), format="turtle")
+    return graph, ref
+
+
+def parse(turtle: str) -> list[dict]:
+    from ckanext.dcat.processors import RDFParser
+
+    parser = RDFParser(profiles=["angiang_dcat_ap"])
+    parser.parse(turtle, _format="turtle")
+    return list(parser.datasets())
+
+
+# Plugins of the DB tests: the portal as configured in test.ini, with DCAT.
+PLUGINS = ("activity angiang angiang_i18n angiang_search scheming_datasets "
+           "scheming_organizations angiang_schema dcat structured_data angiang_dcat")
+
+
+def create_agency(**overrides) -> dict:
+    from ckanext.angiang.metadata import factories
+
+    values = {"title": AGENCY["title"], "name": AGENCY["name"]}
+    values.update({k: v for k, v in AGENCY["extras"].items()})
+    values.update(overrides)
+    return factories.Agency(**values)
+
+
+def sysadmin_name() -> str:
+    from ckan import model
+    from ckan.tests import factories
+
+    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
+    return user.name if user is not None else factories.Sysadmin()["name"]
+
+
+def create_dataset(agency: dict, **overrides) -> dict:
+    """A dataset with every schema field filled, created through the API."""
+    from ckan.tests import helpers
+
+    data = full_dataset()
+    for key in ("id", "name", "identifier", "owner_org", "metadata_created",
+                "metadata_modified", "spatial", "private", "state", "type"):
+        data.pop(key, None)
+    for res in data["resources"]:
+        for key in ("id", "package_id", "created", "metadata_modified"):
+            res.pop(key, None)
+    data["resources"][0]["url"] = "https://data.angiang.gov.vn/files/dan-so.csv"
+    data["owner_org"] = agency["id"]
+    data.update(overrides)
+    return helpers.call_action("package_create", context={"user": sysadmin_name()}, **data)
