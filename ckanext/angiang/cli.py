@@ -50,5 +50,23 @@ def demo_load():
     )
 
 
+@angiang.command()
+@click.option("--no-url-check", is_flag=True,
+              help="Do not request access/download URLs (accessibility then scores 0).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List inaccessible URLs and SHACL violations per dataset.")
+@click.pass_context
+def mqa(ctx: click.Context, no_url_check: bool, verbose: bool):
+    """Score the public DCAT-AP catalogue by the data.europa.eu MQA method."""
+    from ckanext.angiang.dcat import mqa as quality
+
+    flask_app = ctx.meta["flask_app"]
+    with flask_app.test_request_context():
+        report = quality.assess_catalogue(
+            app=flask_app, check_urls_enabled=not no_url_check,
+            progress=lambda line: click.echo(line, err=True))
+    click.echo(quality.report_text(report, verbose=verbose))
+
+
 def get_commands():
     return [angiang]
