@@ -68,5 +68,39 @@ def mqa(ctx: click.Context, no_url_check: bool, verbose: bool):
     click.echo(quality.report_text(report, verbose=verbose))
 
 
+@angiang.command("merge-agencies")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "target", required=True, help="name of the agency that remains")
+def merge_agencies(sources, target):
+    """Merge agencies SOURCES into --into (the 2025 reorganisation): their
+    datasets and staff move, they are deleted, their URLs redirect."""
+    from ckanext.angiang.agencies import merge
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    try:
+        result = merge.merge({"user": site_user["name"]}, list(sources), target)
+    except tk.ValidationError as e:
+        raise click.ClickException(str(e.error_dict))
+    click.echo("merged {merged} into {target}: {datasets_moved} datasets moved".format(
+        merged=", ".join(result["merged"]), target=result["target"],
+        datasets_moved=result["datasets_moved"]))
+
+
+@angiang.command("rename-agency")
+@click.argument("agency")
+@click.option("--name", "new_name", default=None, help="new URL name")
+@click.option("--title", "new_title", default=None, help="new official name")
+def rename_agency(agency, new_name, new_title):
+    """Rename AGENCY; its old URL redirects to the new one."""
+    from ckanext.angiang.agencies import merge
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    try:
+        result = merge.rename({"user": site_user["name"]}, agency, new_name, new_title)
+    except tk.ValidationError as e:
+        raise click.ClickException(str(e.error_dict))
+    click.echo("renamed {agency} to {name}".format(agency=agency, name=result["name"]))
+
+
 def get_commands():
     return [angiang]

@@ -1,0 +1,1 @@
+"""Actions, auth functions, validators and schemas (all names ``angiang_``)."""

@@ -1,0 +1,146 @@
+"""The portal licence register (Art. 4).
+
+The base list is CKAN's ``licenses_group_url`` (by default the package's
+``data/licenses.json``: the statutory terms of Art. 18 Decree 47/2020/NĐ-CP,
+CC BY 4.0, CC0, ODC-BY, ODbL). Licences issued or adopted by an agency
+(Art. 4.2) are added by a sysadmin through the ``angiang_license_create``
+action, without code or file edits: they are stored in the ``system_info``
+table under ``EXTRA_KEY`` and merged into the register.
+
+Every process keeps the register in memory (``model.Package`` caches it);
+the process that adds a licence sees it at once, others within
+``ckanext.angiang.licenses.refresh_seconds``. Extras are read on a
+connection of their own so a lookup in the middle of a dataset save never
+commits or rolls back the caller's transaction.
+
+A licence ``url`` starting with ``/`` is a page of this portal (the licence
+page ``/licenses/<id>``) and is made absolute with ``ckan.site_url``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.model.license import License, LicenseRegister
+
+from ckanext.angiang.metadata import DATA_DIR
+
+DEFAULT_FILE = os.path.join(DATA_DIR, "licenses.json")
+EXTRA_KEY = "ckanext.angiang.extra_licenses"
+STATUTORY_ID = "vn-nd47-2020-dieu-18"
+
+
+def _absolute(url: str) -> str:
+    if url and url.startswith("/"):
+        return tk.config.get("ckan.site_url").rstrip("/") + url
+    return url
+
+
+def license_page_path(license_id: str) -> str:
+    return f"/licenses/{license_id}"
+
+
+class AngiangLicenseRegister(LicenseRegister):
+    """CKAN's register, plus the licences sysadmins added in the database."""
+
+    def __init__(self) -> None:
+        self._base: list[License] = []
+        self._extra: list[License] = []
+        self._extra_raw: Optional[str] = None
+        self._checked = 0.0
+        self.load_licenses(tk.config.get("licenses_group_url") or "file://" + DEFAULT_FILE)
+
+    # LicenseRegister sets and reads ``self.licenses``
+    @property
+    def licenses(self) -> list[License]:  # type: ignore[override]
+        self._refresh()
+        return self._base + self._extra
+
+    @licenses.setter
+    def licenses(self, value: list[License]) -> None:
+        for lic in value:
+            lic._data["url"] = _absolute(lic._data.get("url") or "")
+        self._base = value
+
+    def base_ids(self) -> set[str]:
+        return {lic.id for lic in self._base}
+
+    def invalidate(self) -> None:
+        self._checked = 0.0
+
+    def _refresh(self) -> None:
+        ttl = tk.config.get("ckanext.angiang.licenses.refresh_seconds")
+        now = time.monotonic()
+        if self._checked and now - self._checked < ttl:
+            return
+        raw = read_extra_raw()
+        self._checked = now
+        if raw == self._extra_raw:
+            return
+        self._extra_raw = raw
+        extra = []
+        for data in json.loads(raw or "[]"):
+            data = dict(data)
+            data["url"] = _absolute(data.get("url") or license_page_path(data["id"]))
+            extra.append(License(data))
+        self._extra = extra
+
+
+def install() -> AngiangLicenseRegister:
+    """Make the portal register the one CKAN uses (``model.Package`` keeps a
+    single register per process; CKAN core reads it from there)."""
+    register = AngiangLicenseRegister()
+    model.Package._license_register = register
+    return register
+
+
+def register() -> LicenseRegister:
+    return model.Package.get_license_register()
+
+
+def read_extra_raw() -> Optional[str]:
+    """The stored extra licences (JSON text), read outside the caller's
+    transaction."""
+    try:
+        with model.meta.engine.connect() as conn:
+            return conn.execute(
+                sa.text("SELECT value FROM system_info WHERE key = :k"), {"k": EXTRA_KEY}
+            ).scalar()
+    except sa.exc.SQLAlchemyError:
+        return None
+
+
+def extra_licenses() -> list[dict[str, Any]]:
+    return json.loads(read_extra_raw() or "[]")
+
+
+def save_extra_licenses(items: list[dict[str, Any]]) -> None:
+    """Store the extra licences in the caller's session (the caller commits)."""
+    obj = model.Session.query(model.SystemInfo).filter_by(key=EXTRA_KEY).first()
+    value = json.dumps(items, ensure_ascii=False)
+    if obj is None:
+        model.Session.add(model.SystemInfo(EXTRA_KEY, value))
+    else:
+        obj.value = value
+
+
+def get(license_id: str) -> Optional[License]:
+    if not license_id:
+        return None
+    return register().get(license_id)
+
+
+def localized(lic: License, field: str, lang: str) -> Any:
+    """``title`` / ``terms`` of a licence in ``lang`` (vi or en), falling back
+    to Vietnamese, then to CKAN's plain ``title``."""
+    data = lic._data if isinstance(lic, License) else dict(lic)
+    for key in (f"{field}_{lang}", f"{field}_vi", field):
+        if data.get(key):
+            return data[key]
+    return None

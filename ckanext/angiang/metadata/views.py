@@ -1,0 +1,47 @@
+"""Licence pages (``/licenses``, ``/licenses/<id>``) and the licence of
+every download: ``Link: <licence-url>; rel="license"`` (RFC 8288) on the
+responses of CKAN's resource download views (Art. 4.5)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.angiang.metadata import licenses
+
+licenses_bp = Blueprint("angiang_licenses", __name__)
+
+
+@licenses_bp.route("/licenses")
+def index():
+    items = [lic.license_dictize() for lic in licenses.register().values()]
+    return tk.render("angiang/licenses.html", {"licenses": items})
+
+
+@licenses_bp.route("/licenses/<license_id>")
+def read(license_id: str):
+    lic = licenses.get(license_id)
+    if lic is None:
+        return tk.abort(404, tk._("Licence not found"))
+    return tk.render("angiang/license.html", {"license": lic.license_dictize()})
+
+
+def get_blueprints():
+    return [licenses_bp]
+
+
+def _is_download(endpoint: str | None) -> bool:
+    return bool(endpoint) and (endpoint == "resource.download"
+                               or endpoint.endswith("_resource.download"))
+
+
+def add_license_link(response: Response) -> Response:
+    """``after_request`` hook: a download names its dataset's licence."""
+    if not _is_download(request.endpoint) or not request.view_args:
+        return response
+    pkg = model.Package.get(request.view_args.get("id") or "")
+    lic = pkg.get_license() if pkg is not None else None
+    if lic is not None and getattr(lic, "url", None):
+        response.headers.add("Link", f'<{lic.url}>; rel="license"')
+    return response
