@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The harvesting workers of a CKAN site (ckanext-harvest with Redis queues):
-#   - one gather consumer   (ckan harvester gather-consumer)
-#   - N fetch consumers      (ckan harvester fetch-consumer; N = HARVEST_FETCH_CONSUMERS, default 1)
-#   - the scheduler          (ckan harvester run, every HARVEST_SCHEDULER_INTERVAL s, default 60):
-#                            starts the jobs of sources whose frequency is due and marks
-#                            finished jobs as Finished (Art. 8.1, 8.3: on the catalogue's schedule)
-# Each worker is restarted if it ever exits. SIGINT/SIGTERM stops them all.
+#   - one gather consumer   (ckan angiang-harvest gather-consumer)
+#   - N fetch consumers      (ckan angiang-harvest fetch-consumer; N = HARVEST_FETCH_CONSUMERS, default 1)
+#   - the scheduler          (ckan angiang-harvest scheduler, every HARVEST_SCHEDULER_INTERVAL s,
+#                            default ckanext.angiang.harvest.scheduler_interval): starts the jobs of
+#                            sources whose frequency is due and marks finished jobs as Finished
+#                            (Art. 8.1, 8.3: data updated on the catalogue's schedule)
+# These are ckanext-harvest's queues and callbacks in loops that survive Redis timeouts and
+# harvester errors (ckanext/angiang/harvesters/workers.py); the plugin angiang_harvest must be
+# enabled. Each worker is also restarted if it ever exits. SIGINT/SIGTERM stops them all.
 # Usage: scripts/run-workers.sh [CKAN_INI]   (default: ckan.ini); logs go to stderr
 # or to HARVEST_LOG_DIR/<worker>.log when that is set.
 set -uo pipefail
@@ -14,7 +17,7 @@ cd "$(dirname "$0")/.."
 INI=${1:-ckan.ini}
 CKAN=${CKAN:-.venv/bin/ckan}
 FETCH_CONSUMERS=${HARVEST_FETCH_CONSUMERS:-1}
-INTERVAL=${HARVEST_SCHEDULER_INTERVAL:-60}
+INTERVAL=${HARVEST_SCHEDULER_INTERVAL:-}
 LOG_DIR=${HARVEST_LOG_DIR:-}
 
 say() { printf 'workers: %s\n' "$*" >&2; }
@@ -51,18 +54,10 @@ supervise() {
   pids+=($!)
 }
 
-scheduler() {
-  while true; do
-    "$CKAN" -c "$INI" harvester run >/dev/null 2>&1 || say "scheduler: 'ckan harvester run' failed"
-    sleep "$INTERVAL"
-  done
-}
-
-supervise gather-consumer "$CKAN" -c "$INI" harvester gather-consumer
+supervise gather-consumer "$CKAN" -c "$INI" angiang-harvest gather-consumer
 for i in $(seq 1 "$FETCH_CONSUMERS"); do
-  supervise "fetch-consumer-$i" "$CKAN" -c "$INI" harvester fetch-consumer
+  supervise "fetch-consumer-$i" "$CKAN" -c "$INI" angiang-harvest fetch-consumer
 done
-scheduler &
-pids+=($!)
-say "gather consumer, $FETCH_CONSUMERS fetch consumer(s) and the scheduler (every ${INTERVAL}s) started for $INI"
+supervise scheduler "$CKAN" -c "$INI" angiang-harvest scheduler ${INTERVAL:+--interval "$INTERVAL"}
+say "gather consumer, $FETCH_CONSUMERS fetch consumer(s) and the scheduler started for $INI"
 wait

@@ -84,8 +84,8 @@ class _Collector:
     def __init__(self):
         self.errors: list[tuple[str, str, str]] = []
 
-    def add(self, path: str, vi: str, en: str, **params):
-        self.errors.append((path, vi.format(**params), en.format(**params)))
+    def add(self, path: str, vi_template: str, en_template: str, /, **params):
+        self.errors.append((path, vi_template.format(**params), en_template.format(**params)))
 
 
 _TYPE_NAMES = {
