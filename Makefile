@@ -7,6 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
+# The portal `make run` serves: its config, database (created by services.sh),
+# address. Override for a second portal: make run CONFIG=my.ini PORTAL_DB=... PORTAL_PORT=...
+CONFIG ?= ckan.ini
+PORTAL_DB ?= angiang
+PORTAL_HOST ?= 127.0.0.1
+PORTAL_PORT ?= 5000
 APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs
 
 .PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test
@@ -24,7 +30,7 @@ $(STAMP): requirements.txt setup.py
 
 ## i18n: compile the Vietnamese catalogues (.po -> .mo)
 i18n: $(STAMP)
-	@$(BIN)/python scripts/compile_catalogs.py
+	@$(BIN)/python scripts/compile_catalogs.py >&2
 
 ## i18n-extract: regenerate ckanext-angiang.pot from the code (Python, templates,
 ## JS, scheming YAML) and merge it into the .po files, keeping every translation
@@ -37,25 +43,27 @@ i18n-coverage: $(STAMP)
 	@$(BIN)/python scripts/i18n_coverage.py
 
 services:
-	@scripts/services.sh angiang
+	@scripts/services.sh $(PORTAL_DB)
 
 ## db: create or upgrade the schema (CKAN core and every enabled plugin)
+## (a service CKAN's config names that does not answer: one line saying how to start it)
 db: install services
-	@$(CKAN) -c ckan.ini db upgrade >/dev/null
-	@$(CKAN) -c ckan.ini angiang ensure-sysadmin
+	@$(BIN)/python scripts/check_services.py $(CONFIG)
+	@$(CKAN) -c $(CONFIG) db upgrade >/dev/null
+	@$(CKAN) -c $(CONFIG) angiang ensure-sysadmin >&2
 
 ## demo: load the demo agencies and datasets (idempotent)
 demo: db
-	@$(CKAN) -c ckan.ini angiang demo load
+	@$(CKAN) -c $(CONFIG) angiang demo load
 
 ## run: everything above, then serve http://127.0.0.1:5000
 run: demo
-	@echo "Serving the portal on http://127.0.0.1:5000 (Ctrl+C stops it)"
-	$(CKAN) -c ckan.ini run --host 127.0.0.1 --port 5000
+	@echo "Serving the portal on http://$(PORTAL_HOST):$(PORTAL_PORT) (Ctrl+C stops it)"
+	$(CKAN) -c $(CONFIG) run --host $(PORTAL_HOST) --port $(PORTAL_PORT) --disable-reloader --threaded
 
 ## token: print a fresh API token for the demo sysadmin
 token: db
-	@$(CKAN) -c ckan.ini angiang token
+	@$(CKAN) -c $(CONFIG) angiang token
 
 ## test: the suite, with CKAN's own pytest plugin, on a test database of its own
 test: install

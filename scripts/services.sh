@@ -15,10 +15,13 @@ pg_up() { pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
 
 apt_install() {
-  command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
+  command -v apt-get >/dev/null || die "$* not installed and no apt-get here: install $* by hand"
+  [ "$(id -u)" = 0 ] || die "$* not installed; installing needs root: sudo apt-get install -y $*"
   say "installing $* with apt"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
+    || die "apt-get update failed (network?); install by hand: apt-get install -y $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || die "apt-get install $* failed; run it by hand to see why"
 }
 
 # --- PostgreSQL ---------------------------------------------------------------
@@ -29,7 +32,7 @@ if ! pg_up; then
   version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
   [ -n "$version" ] || die "no PostgreSQL cluster in /etc/postgresql; run: apt-get install postgresql"
   say "PostgreSQL is down; starting it: pg_ctlcluster --skip-systemctl-redirect $version main start"
-  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
   pg_up || die "PostgreSQL does not answer on $PGHOST:$PGPORT. Start it with: pg_ctlcluster --skip-systemctl-redirect $version main start"
 fi
