@@ -42,12 +42,19 @@ def demo():
 def demo_load():
     """Load the demo agencies and datasets; running it again adds nothing."""
     from ckanext.angiang import demo as demo_data
+    from ckanext.angiang.demo.loader import DemoLoadError
 
-    stats = demo_data.load(tk.config.get("ckanext.angiang.demo.data_dir") or None)
+    try:
+        stats = demo_data.load(tk.config.get("ckanext.angiang.demo.data_dir") or None)
+    except DemoLoadError as e:  # names the data file, object and field: no traceback
+        raise click.ClickException(str(e))
     click.echo(
         "demo: {agencies_created} agencies and {datasets_created} datasets created, "
         "{agencies_existing} agencies and {datasets_existing} datasets already there".format(**stats)
     )
+    if stats.get("datasets_completed") or stats.get("files_restored"):
+        click.echo("demo: completed {datasets_completed} datasets of an interrupted load, "
+                   "uploaded {files_restored} lost files again".format(**stats))
 
 
 @angiang.command()

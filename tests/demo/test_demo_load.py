@@ -196,3 +196,46 @@ def test_cli_command_reports_the_counts(loads, demo_content, cli):
     assert result.exit_code == 0, result.output
     assert (f"0 agencies and 0 datasets created, {len(demo_content.agencies)} agencies and "
             f"{len(demo_content.datasets)} datasets already there") in result.output
+
+
+def _write_data_dir(path, dataset_extra: str) -> str:
+    (path / "datasets").mkdir()
+    (path / "defaults.yaml").write_text(
+        "dataset: {license_id: CC-BY-4.0, language: [vi], no_state_secret: true}\n", encoding="utf-8")
+    (path / "agencies.yaml").write_text(
+        "- title: Sở Thử nghiệm Dữ liệu\n"
+        "  short_name: Sở TNDL\n  agency_code: TEST.DEMO.01\n  agency_level: provincial\n"
+        "  description: Cơ quan thử nghiệm.\n  focal_point_name: Nguyễn Văn A\n"
+        "  focal_point_position: Chuyên viên\n  focal_point_email: nva@angiang.gov.vn\n"
+        "  focal_point_phone: '0297 3000 000'\n  address: Phường Rạch Giá\n  website: https://example.angiang.gov.vn\n",
+        encoding="utf-8")
+    (path / "datasets" / "so-thu-nghiem-du-lieu.yaml").write_text(
+        "agency: Sở Thử nghiệm Dữ liệu\n"
+        "datasets:\n"
+        "  - title: Dữ liệu thử nghiệm sai địa chỉ thư\n"
+        "    notes: Thử.\n    tags: [thử nghiệm]\n    theme: [GOVE]\n    frequency: ANNUAL\n"
+        "    temporal: [2025-01-01, 2025-12-31]\n    issued: 2026-01-01\n    modified: 2026-01-01\n"
+        "    catalogue_code: TEST.01\n    conforms_to: Không\n    quality_statement: Thử.\n"
+        f"{dataset_extra}"
+        "    table: {rows: {count: 2}, columns: [{id: a, title: A, value: '{n}'}]}\n"
+        "    resources: [{format: CSV}]\n",
+        encoding="utf-8")
+    return str(path)
+
+
+def test_a_dataset_the_schema_rejects_stops_the_load_with_its_field(loads, tmp_path):
+    data_dir = _write_data_dir(tmp_path, "    contact_email: not-an-address\n")
+    with pytest.raises(loader.DemoLoadError) as e:
+        loader.load(data_dir)
+    message = str(e.value)
+    assert "dataset 'du-lieu-thu-nghiem-sai-dia-chi-thu'" in message and "contact_email" in message
+    # nothing half-written: the dataset does not exist
+    assert model.Package.get("du-lieu-thu-nghiem-sai-dia-chi-thu") is None
+
+
+def test_inconsistent_data_files_stop_the_load_before_anything_is_written(loads, tmp_path):
+    data_dir = _write_data_dir(tmp_path, "    frequency: SOMETIMES\n")
+    before = model.Session.query(model.Group).count()
+    with pytest.raises(loader.DemoLoadError, match="unknown frequency 'SOMETIMES'"):
+        loader.load(data_dir)
+    assert model.Session.query(model.Group).count() == before
