@@ -111,7 +111,7 @@ def test_titles_descriptions_and_tags_are_vietnamese(demo):
 
 
 def test_some_datasets_are_private_or_drafts(demo):
-    assert sum(1 for d in demo.datasets if d.fields.get("private")) >= 1
+    assert sum(1 for d in demo.datasets if d.fields.get("private")) >= 3
     assert sum(1 for d in demo.datasets if d.fields.get("state") == "draft") >= 2
     # Art. 9.6: every demo dataset carries the attestation
     assert all(d.fields["no_state_secret"] is True for d in demo.datasets)
