@@ -20,6 +20,7 @@ any site exists.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import importlib.util
 import io
 import pathlib
@@ -401,6 +402,9 @@ def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
     previous = {m.id: m.string for m in catalog.obsolete.values() if _has_string(m)}
     previous.update({m.id: m.string for m in catalog if m.id and _has_string(m)})
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.revision_date = datetime.datetime.now(datetime.timezone.utc)
+    catalog.last_translator = "ckanext-angiang <opendata@angiang.gov.vn>"
+    catalog.language_team = "An Giang open data portal"
     revived = 0
     core = _core_translations(locale)
     for message in catalog:

@@ -11,6 +11,7 @@ from ckan.lib.i18n import build_js_translations
 from ckan.tests import factories
 
 from ckanext.angiang import translation
+from ckanext.angiang.metadata import factories as portal_factories
 
 _CORE = {e.msgid: e for e in polib.pofile(
     str(translation.po_path(translation.core_i18n_dir(), "vi", "ckan")))}
@@ -46,8 +47,8 @@ class TestVietnameseByDefault:
             assert msgid not in body
 
     def test_dataset_search(self, app):
-        agency = factories.Organization(title="Sở Nông nghiệp và Môi trường")
-        factories.Dataset(title="Đất đai", owner_org=agency["id"])
+        agency = portal_factories.Agency(title="Sở Nông nghiệp và Môi trường")
+        portal_factories.Dataset(title="Đất đai", owner_org=agency["id"])
         body = page(app, "/dataset/")
         assert "Đất đai" in body
         for msgid in LAYOUT + ["Search datasets"]:
