@@ -58,7 +58,9 @@ demo: db
 
 ## run: everything above, then serve http://127.0.0.1:5000
 run: demo
-	@echo "Serving the portal on http://$(PORTAL_HOST):$(PORTAL_PORT) (Ctrl+C stops it)"
+	@echo "Serving the portal on http://$(PORTAL_HOST):$(PORTAL_PORT) with the harvest workers (Ctrl+C stops both)"
+	@HARVEST_LOG_DIR=$${HARVEST_LOG_DIR:-var/log/harvest} scripts/run-workers.sh $(CONFIG) & workers=$$!; \
+	trap 'kill $$workers 2>/dev/null; wait $$workers 2>/dev/null' EXIT INT TERM; \
 	$(CKAN) -c $(CONFIG) run --host $(PORTAL_HOST) --port $(PORTAL_PORT) --disable-reloader --threaded
 
 ## token: print a fresh API token for the demo sysadmin
