@@ -52,9 +52,11 @@ db: install services
 	@$(CKAN) -c $(CONFIG) db upgrade >/dev/null
 	@$(CKAN) -c $(CONFIG) angiang ensure-sysadmin >&2
 
-## demo: load the demo agencies and datasets (idempotent)
-demo: db
-	@$(CKAN) -c $(CONFIG) angiang demo load
+## demo: create or upgrade the schema, then load the demo agencies and datasets
+## (idempotent; one CKAN process: the loader also creates the DIC sysadmin)
+demo: install services
+	@$(BIN)/python scripts/check_services.py $(CONFIG)
+	@$(CKAN) -c $(CONFIG) angiang demo load --upgrade-db
 
 ## run: everything above, then serve http://127.0.0.1:5000
 run: demo

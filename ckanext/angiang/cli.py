@@ -39,11 +39,18 @@ def demo():
 
 
 @demo.command("load")
-def demo_load():
+@click.option("--upgrade-db", is_flag=True,
+              help="Run `ckan db upgrade` (core and plugin migrations) first, in the same process.")
+@click.pass_context
+def demo_load(ctx: click.Context, upgrade_db: bool):
     """Load the demo agencies and datasets; running it again adds nothing."""
     from ckanext.angiang import demo as demo_data
     from ckanext.angiang.demo.loader import DemoLoadError
 
+    if upgrade_db:  # `make run` saves a CKAN start-up this way
+        from ckan.cli.db import upgrade
+
+        ctx.invoke(upgrade)
     try:
         stats = demo_data.load(tk.config.get("ckanext.angiang.demo.data_dir") or None)
     except DemoLoadError as e:  # names the data file, object and field: no traceback
