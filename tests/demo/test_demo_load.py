@@ -192,8 +192,10 @@ def test_an_interrupted_load_is_completed(loads, demo_content):
 
 
 def test_cli_command_reports_the_counts(loads, demo_content, cli):
-    result = cli.invoke(ckan_command, ["angiang", "demo", "load"])
+    # --upgrade-db (used by `make run`) applies pending migrations in the same process
+    result = cli.invoke(ckan_command, ["angiang", "demo", "load", "--upgrade-db"])
     assert result.exit_code == 0, result.output
+    assert "Upgrading DB: SUCCESS" in result.output
     assert (f"0 agencies and 0 datasets created, {len(demo_content.agencies)} agencies and "
             f"{len(demo_content.datasets)} datasets already there") in result.output
 
