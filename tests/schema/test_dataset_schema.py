@@ -111,14 +111,34 @@ class TestIdentifier:
         assert "identifier" in _errors(e)
         assert helpers.call_action("package_show", id=ds["id"])["identifier"] == ds["identifier"]
 
-    def test_cannot_be_supplied_on_create(self):
-        org = factories.Agency()
+    def test_agency_staff_cannot_supply_one(self):
+        editor = ckan_factories.User()
+        org = factories.Agency(users=[{"name": editor["name"], "capacity": "editor"}])
         before = _count()
         with pytest.raises(tk.ValidationError) as e:
-            helpers.call_action("package_create", _sysadmin_ctx(),
+            helpers.call_action("package_create", {"user": editor["name"]},
                                 **factories.dataset_dict(org["id"], identifier="AG-000001"))
         assert "identifier" in _errors(e)
         assert _count() == before
+
+    def test_sysadmin_restores_a_dataset_with_its_identifier_once(self):
+        org = factories.Agency()
+        ctx = _sysadmin_ctx()
+        gone = helpers.call_action("package_create", dict(ctx), **factories.dataset_dict(org["id"], title="Cũ"))
+        helpers.call_action("package_delete", dict(ctx), id=gone["id"])
+        # held by a deleted dataset: refused
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("package_create", dict(ctx), **factories.dataset_dict(
+                org["id"], title="Khác", identifier=gone["identifier"]))
+        assert "identifier" in _errors(e)
+        # after a purge, a restore (e.g. a harvest of the exported catalogue) keeps it
+        helpers.call_action("dataset_purge", dict(ctx), id=gone["id"])
+        back = helpers.call_action("package_create", dict(ctx), **factories.dataset_dict(
+            org["id"], title="Cũ", identifier=gone["identifier"]))
+        assert back["identifier"] == gone["identifier"]
+        # and the sequence never hands it out again
+        new = helpers.call_action("package_create", dict(ctx), **factories.dataset_dict(org["id"], title="Mới"))
+        assert new["identifier"] not in (gone["identifier"],)
 
     def test_shown_on_the_dataset_page(self, app):
         ds = factories.Dataset()

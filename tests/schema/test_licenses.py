@@ -131,3 +131,14 @@ class TestLicenceShown:
         assert body["license_id"] == "ODbL-1.0"
         assert body["license_url"] == "https://opendatacommons.org/licenses/odbl/1-0/"
         assert body["license_title"].startswith("Open Data Commons Open Database License")
+
+
+def test_licence_is_a_search_facet():
+    factories.Dataset(license_id="CC0-1.0")
+    factories.Dataset(license_id="CC0-1.0")
+    factories.Dataset(license_id="vn-nd47-2020-dieu-18")
+    result = helpers.call_action("package_search", q="", **{"facet.field": ["license_id"]})
+    counts = {i["name"]: i["count"] for i in result["search_facets"]["license_id"]["items"]}
+    assert counts == {"CC0-1.0": 2, "vn-nd47-2020-dieu-18": 1}
+    hits = helpers.call_action("package_search", fq='license_id:"CC0-1.0"')
+    assert hits["count"] == 2

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
@@ -94,10 +95,21 @@ def angiang_name_from_title(kind: str):
 
 
 def angiang_identifier_create(key, data, errors, context):
-    """Art. 5.2a: the portal assigns the identifier; callers may not."""
-    if not _empty(data.get(key)):
+    """Art. 5.2a: the portal assigns the identifier. Only a sysadmin (the
+    DIC, or a harvester running as the site user) may bring one, to restore
+    or harvest a dataset that already has it, and only when no dataset,
+    deleted ones included, holds it."""
+    value = data.get(key)
+    if _empty(value):
+        data[key] = identifier.next_identifier()
+        return
+    if not authz.is_sysadmin(context.get("user")):
         raise Invalid(_("The identifier is assigned by the portal: leave it empty."))
-    data[key] = identifier.next_identifier()
+    value = str(value).strip()
+    if identifier.in_use(value):
+        raise Invalid(_('The identifier "{identifier}" is already held by another dataset.').format(
+            identifier=value))
+    data[key] = value
 
 
 def angiang_identifier_update(key, data, errors, context):

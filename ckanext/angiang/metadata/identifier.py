@@ -12,6 +12,10 @@ unique too, but CKAN lets a sysadmin choose a package ``id`` on create, so an
 id-derived URN could come back after a purge; a short number is also what
 people quote in letters and the official catalogue.
 
+A sysadmin (or a harvester running as the site user) may create a dataset
+with an identifier it already has (a restore, a harvest of a dataset issued
+elsewhere) when no dataset holds it; generated numbers skip such identifiers.
+
 The sequence is created on first use with ``CREATE SEQUENCE IF NOT EXISTS``
 on a connection of its own (so no request transaction is touched), which
 also covers databases set up by ``ckan db init`` before this plugin existed.
@@ -41,8 +45,22 @@ def _ensure_sequence(conn) -> None:
     conn.execute(sa.text(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} START 1"))
 
 
+def in_use(value: str) -> bool:
+    """Whether a dataset (of any state) holds identifier ``value``."""
+    return model.Session.query(model.Package.id).filter(
+        model.Package.extras["identifier"].astext == value).first() is not None
+
+
 def next_identifier() -> str:
-    """A new identifier; never returned before on this database."""
+    """A new identifier: never returned before on this database, and held by
+    no dataset (a sysadmin may have restored one with its old identifier)."""
+    while True:
+        candidate = f"{prefix()}{_nextval():0{WIDTH}d}"
+        if not in_use(candidate):
+            return candidate
+
+
+def _nextval() -> int:
     engine = model.meta.engine
     with engine.connect() as conn:
         try:
@@ -57,4 +75,4 @@ def next_identifier() -> str:
                 conn.rollback()
             number = conn.execute(sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
         conn.commit()
-    return f"{prefix()}{number:0{WIDTH}d}"
+    return int(number)
