@@ -58,10 +58,13 @@ demo: install services
 	@$(BIN)/python scripts/check_services.py $(CONFIG)
 	@$(CKAN) -c $(CONFIG) angiang demo load --upgrade-db
 
-## run: everything above, then serve http://127.0.0.1:5000
+## run: everything above, then serve http://127.0.0.1:5000; the harvest workers start
+## once the portal answers (four CKAN start-ups at once would slow the first page)
 run: demo
 	@echo "Serving the portal on http://$(PORTAL_HOST):$(PORTAL_PORT) with the harvest workers (Ctrl+C stops both)"
-	@HARVEST_LOG_DIR=$${HARVEST_LOG_DIR:-var/log/harvest} scripts/run-workers.sh $(CONFIG) & workers=$$!; \
+	@export HARVEST_LOG_DIR=$${HARVEST_LOG_DIR:-var/log/harvest}; \
+	( until (exec 3<>/dev/tcp/$(PORTAL_HOST)/$(PORTAL_PORT)) 2>/dev/null; do sleep 1; done; \
+	  exec scripts/run-workers.sh $(CONFIG) ) & workers=$$!; \
 	trap 'kill $$workers 2>/dev/null; wait $$workers 2>/dev/null' EXIT INT TERM; \
 	$(CKAN) -c $(CONFIG) run --host $(PORTAL_HOST) --port $(PORTAL_PORT) --disable-reloader --threaded
 
