@@ -194,3 +194,29 @@ class TestRename:
         with pytest.raises(tk.ValidationError):
             helpers.call_action("angiang_agency_rename", _ctx(), id="r-one", name="r-two")
         assert model.Group.get("r-one") is not None
+
+
+class TestAgencyForm:
+    def _form(self, **extra):
+        data = dict(factories.agency_dict(), name="", save="")
+        data.update(extra)
+        return data
+
+    def test_dic_creates_an_agency_through_the_form(self, app):
+        dic = ckan_factories.SysadminWithToken()
+        res = app.post(tk.url_for("organization.new"), headers={"Authorization": dic["token"]},
+                       data=self._form(title="UBND xã Mỹ Hòa Hưng", agency_level="commune"),
+                       follow_redirects=False)
+        assert res.status_code == 302, res.body[:2000]
+        org = model.Group.get("ubnd-xa-my-hoa-hung")
+        assert org is not None and org.extras["agency_level"] == "commune"
+        about = app.get("/vi/organization/about/ubnd-xa-my-hoa-hung").body
+        assert "Cán bộ đầu mối – Họ tên" in about and "Trần Thị Bình" in about
+
+    def test_form_shows_field_errors_and_saves_nothing(self, app):
+        dic = ckan_factories.SysadminWithToken()
+        before = _n_orgs()
+        res = app.post(tk.url_for("organization.new"), headers={"Authorization": dic["token"]},
+                       data=self._form(focal_point_email="khong-phai-email", agency_level=""))
+        assert "is not an email address" in res.body
+        assert _n_orgs() == before

@@ -134,3 +134,13 @@ class TestChecksum:
 def _storage(data, name):
     from werkzeug.datastructures import FileStorage
     return FileStorage(io.BytesIO(data), name)
+
+
+def test_resource_form_refuses_a_closed_format(app):
+    dic = ckan_factories.SysadminWithToken()
+    ds = factories.Dataset()
+    res = app.post(tk.url_for("resource.new", id=ds["name"]), headers={"Authorization": dic["token"]},
+                   data={"id": "", "url": "https://x.gov.vn/ban-do.shp", "name": "Bản đồ", "format": "SHP",
+                         "resource_kind": "file", "save": "go-metadata"})
+    assert "is not an open format" in res.body
+    assert _n_resources() == 0
