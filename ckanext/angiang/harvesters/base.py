@@ -203,7 +203,9 @@ class AngiangHarvesterBase(HarvesterBase):
 
         try:
             self._link_object(harvest_object, pkg["id"], fp)
-            if not existing:
+            if not existing and not uploads:
+                tk.get_action("package_create")(self._context(), pkg)
+            elif not existing:
                 # package_create stores no uploads (CKAN 2.12): create without
                 # them, uncommitted, then update with them; one commit.
                 first = dict(pkg, resources=[r for r in resources if "upload" not in r])
