@@ -1,6 +1,7 @@
 """Print how much of the portal is translated, per gettext domain:
 CKAN core's strings (core's own catalogue alone, then merged with our
-completion) and the suite's own strings (extracted afresh from the code).
+completion), the suite's own strings (extracted afresh from the code) and
+any other catalogue kept in ckanext/angiang/i18n (the harvest UI's).
 
 Usage: scripts/i18n_coverage.py [--locale vi] [--quiet]
 Exit status 1 when a domain, as served, has untranslated msgids or problems
@@ -41,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     report(f"ckan (CKAN core's catalogue only) [{args.locale}]", upstream, True)
     report(f"ckan (core + ckanext-angiang completion) [{args.locale}]", core, args.quiet)
     report(f"ckanext-angiang [{args.locale}]", suite, args.quiet)
-    return 0 if core.complete and suite.complete else 1
+    others = translation.other_coverages(args.locale)
+    for other in others:
+        report(f"{other.domain} [{args.locale}]", other, args.quiet)
+    return 0 if all(c.complete for c in [core, suite, *others]) else 1
 
 
 if __name__ == "__main__":

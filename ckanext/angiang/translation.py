@@ -245,6 +245,36 @@ def suite_coverage(locale: str = "vi", package_dir: pathlib.Path | None = None) 
     return result
 
 
+# Other domains kept in i18n/ by other plugins of the suite, with the .pot of
+# the package whose strings they translate.
+OTHER_DOMAIN_TEMPLATES = {
+    "ckanext-angiang-harvest": ("ckanext.harvest", "i18n/ckanext-harvest.pot"),
+}
+
+
+def other_coverages(locale: str = "vi") -> list[Coverage]:
+    """Coverage of the other catalogues of i18n/<locale> (e.g. the harvest
+    UI's): against the translated package's .pot when known, else against
+    the msgids of the .po itself."""
+    results = []
+    for path in sorted((I18N_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        domain = path.stem
+        if domain == DOMAIN:
+            continue
+        keys = None
+        package, relative = OTHER_DOMAIN_TEMPLATES.get(domain, (None, None))
+        spec = importlib.util.find_spec(package) if package else None
+        if spec and spec.submodule_search_locations:
+            pot = pathlib.Path(list(spec.submodule_search_locations)[0]) / relative
+            if pot.exists():
+                keys = [(e.msgctxt, e.msgid) for e in polib.pofile(str(pot)) if e.msgid]
+        if keys is None:
+            keys = [(e.msgctxt, e.msgid) for e in polib.pofile(str(path))
+                    if e.msgid and not e.obsolete]
+        results.append(coverage(keys, [path], domain, locale))
+    return results
+
+
 def catalogue_paths() -> Iterator[pathlib.Path]:
     """Every .po file kept in the repository (both domains, all locales)."""
     yield from sorted(I18N_DIR.glob("**/LC_MESSAGES/*.po"))
