@@ -142,3 +142,4 @@ def test_licence_is_a_search_facet():
     assert counts == {"CC0-1.0": 2, "vn-nd47-2020-dieu-18": 1}
     hits = helpers.call_action("package_search", fq='license_id:"CC0-1.0"')
     assert hits["count"] == 2
+

@@ -37,7 +37,7 @@ class ChecksumResourceUpload(ResourceUpload):
     def __init__(self, resource: dict[str, Any]) -> None:
         super().__init__(resource)
         upload_file = getattr(self, "upload_file", None)
-        if self.filename and upload_file is not None:
+        if getattr(self, "filename", None) and upload_file is not None:
             resource["hash"] = sha256_stream(upload_file)
         elif resource.get("id") and resource.get("url_type") == "upload":
             stored = model.Resource.get(resource["id"])
