@@ -159,16 +159,22 @@ def run(args, ini, ckan, tmp) -> int:
         job = tk.get_action("harvest_job_create")(dict(context), {"source_id": src["id"],
                                                                   "run": True})
         deadline = started + args.timeout
+        # Poll the database, not harvest_jobs_run (whose resubmit_objects would
+        # re-queue objects while the gather consumer is still publishing them).
         while True:
-            time.sleep(1)
+            time.sleep(0.5)
             model.Session.remove()
-            tk.get_action("harvest_jobs_run")(dict(context), {"source_id": src["id"]})
-            model.Session.remove()
-            if HarvestJob.get(job["id"]).status == "Finished":
+            j = HarvestJob.get(job["id"])
+            if j.gather_finished is not None and model.Session.query(HarvestObject).filter(
+                    HarvestObject.harvest_job_id == job["id"],
+                    HarvestObject.state.in_(["WAITING", "FETCH", "IMPORT"])).count() == 0:
                 break
             if time.monotonic() > deadline:
                 raise SystemExit(f"{label}: job not finished after {args.timeout} s")
         elapsed = time.monotonic() - started
+        tk.get_action("harvest_jobs_run")(dict(context), {"source_id": src["id"]})
+        model.Session.remove()
+        assert HarvestJob.get(job["id"]).status == "Finished"
         peaks = {name: vm_hwm_kb(p.pid) for name, p in procs.items()}
         alive = all(p.poll() is None for p in procs.values())
         for p in procs.values():

@@ -183,3 +183,21 @@ def test_api_key_header_is_sent(agency, api):
     source = helpers.update_config(source, config)
     errors = helpers.run_job(source)["gather_errors"]
     assert len(errors) == 1 and "HTTP 401" in errors[0] and "api_key" in errors[0]
+
+
+def test_api_key_from_the_workers_environment(agency, api, monkeypatch):
+    """``${NAME}`` keeps the key out of the source configuration, which
+    anyone who can see the source can read."""
+    api.required_header = ("X-API-Key", "bi-mat-456")
+    config = source_config(with_snapshot=False)
+    config["api_key"] = {"header": "X-API-Key", "value": "${DAT_DAI_API_KEY}"}
+    source = helpers.create_source(agency["id"], api.url, "angiang_openapi", config)
+    assert "bi-mat-456" not in source["config"]
+
+    monkeypatch.delenv("DAT_DAI_API_KEY", raising=False)
+    errors = helpers.run_job(source)["gather_errors"]
+    assert len(errors) == 1 and "DAT_DAI_API_KEY" in errors[0]
+
+    monkeypatch.setenv("DAT_DAI_API_KEY", "bi-mat-456")
+    assert helpers.run_job(source)["gather_errors"] == []
+    assert len(helpers.harvested(agency["id"])) == 3

@@ -73,9 +73,15 @@ class OpenAPIHarvester(AngiangHarvesterBase):
         return config
 
     def _client(self, config: dict) -> Client:
-        headers = {}
-        if config.get("api_key"):
-            headers[config["api_key"]["header"]] = config["api_key"]["value"]
+        try:
+            headers = source_config.api_key_headers(config)
+        except KeyError as e:
+            raise HarvestProblem(
+                "api_key_missing",
+                f"Biến môi trường {e.args[0]} chứa khóa API của nguồn chưa được đặt cho tiến "
+                f"trình thu thập. Hãy đặt biến này cho các worker.",
+                f"The environment variable {e.args[0]} holding the source's API key is not "
+                f"set for the harvest workers. Set it for the workers.") from None
         return Client(source_config.limits(config), headers=headers)
 
     def get_original_url(self, harvest_object_id):
@@ -113,7 +119,11 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                 "The harvest source must belong to an agency (organization) that will own "
                 "its datasets."), harvest_job)
             return None
-        client = self._client(config)
+        try:
+            client = self._client(config)
+        except HarvestProblem as p:
+            self._save_gather_error(p.message, harvest_job)
+            return None
         try:
             doc = self._document(client, source.url, config)
         except HarvestProblem as p:
@@ -252,7 +262,11 @@ class OpenAPIHarvester(AngiangHarvesterBase):
         if not snap:
             return True
         record = content["record"]
-        client = self._client(config)
+        try:
+            client = self._client(config)
+        except HarvestProblem as p:
+            self._save_object_error(p.message, harvest_object, "Fetch")
+            return False
         try:
             url, path_names = self._snapshot_url(source.url, snap, content["snapshot_path"],
                                                  record)

@@ -5,7 +5,8 @@ A harvest source of type ``angiang_openapi`` is an agency API's base URL
 
     {
       "openapi_url": "openapi.json",              # absolute, or relative to the source URL
-      "api_key": {"header": "X-API-Key", "value": "..."},      # optional
+      "api_key": {"header": "X-API-Key", "value": "${DAT_DAI_API_KEY}"},   # optional;
+                                                  # ${NAME}: from the workers' environment
       "private": false,                           # harvested datasets private? (default false)
       "defaults": {"license_id": "cc-by-4.0",     # source-level values for records lacking them
                    "frequency": "MONTHLY", "no_state_secret": true},
@@ -37,6 +38,7 @@ English (Art. 8.3: an agency must be able to fix its own source).
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any, Optional
 
@@ -302,27 +304,53 @@ def license_ids() -> set:
         return set()
 
 
+def _option(key: str, default):
+    """A ``ckanext.angiang.harvest.*`` option; its declared default when the
+    declaring plugin (angiang_openapi_harvester) is not enabled."""
+    value = tk.config.get(key)
+    return default if value in (None, "") else value
+
+
 def limits(config: dict) -> Limits:
     """The source's limits: its own settings within the portal's defaults."""
-    get = tk.config.get
+    d = Limits()
+    prefix = "ckanext.angiang.harvest."
     return Limits(
-        connect_timeout=float(get("ckanext.angiang.harvest.connect_timeout")),
-        read_timeout=float(config.get("timeout", get("ckanext.angiang.harvest.timeout"))),
+        connect_timeout=float(_option(prefix + "connect_timeout", d.connect_timeout)),
+        read_timeout=float(config.get("timeout", _option(prefix + "timeout", d.read_timeout))),
         total_timeout=float(config.get("total_timeout",
-                                       get("ckanext.angiang.harvest.total_timeout"))),
-        max_bytes=int(float(config.get("max_response_mb",
-                                       get("ckanext.angiang.harvest.max_response_mb")))
-                      * 1024 * 1024),
-        max_retries=int(config.get("max_retries", get("ckanext.angiang.harvest.max_retries"))),
-        max_retry_after=float(config.get("max_retry_after",
-                                         get("ckanext.angiang.harvest.max_retry_after"))),
-        retry_backoff=float(config.get("retry_backoff",
-                                       get("ckanext.angiang.harvest.retry_backoff"))),
+                                       _option(prefix + "total_timeout", d.total_timeout))),
+        max_bytes=int(float(config.get("max_response_mb", _option(
+            prefix + "max_response_mb", d.max_bytes / (1024 * 1024)))) * 1024 * 1024),
+        max_retries=int(config.get("max_retries", _option(prefix + "max_retries",
+                                                          d.max_retries))),
+        max_retry_after=float(config.get("max_retry_after", _option(
+            prefix + "max_retry_after", d.max_retry_after))),
+        retry_backoff=float(config.get("retry_backoff", _option(prefix + "retry_backoff",
+                                                                d.retry_backoff))),
     )
 
 
 def max_pages(config: dict) -> int:
-    return int(config.get("max_pages", tk.config.get("ckanext.angiang.harvest.max_pages")))
+    return int(config.get("max_pages", _option("ckanext.angiang.harvest.max_pages", 1000)))
+
+
+_ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def api_key_headers(config: dict) -> dict:
+    """The API key header of a source. ``"value": "${NAME}"`` reads the key
+    from the workers' environment at harvest time, so that it is not stored
+    in the source configuration (which anyone who can see the source can
+    read); raises KeyError(NAME) when that variable is not set."""
+    api_key = config.get("api_key")
+    if not api_key:
+        return {}
+    value = api_key["value"]
+    m = _ENV_REF.match(value)
+    if m:
+        value = os.environ[m.group(1)]
+    return {api_key["header"]: value}
 
 
 def template_keys(template: str) -> list[str]:

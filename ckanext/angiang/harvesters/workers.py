@@ -12,7 +12,9 @@ queues, messages and callbacks (``ckanext.harvest.queue``) but:
   socket timeout;
 - reconnect after a Redis error instead of exiting;
 - log and survive any exception of a callback (the message keeps its
-  persistence key, so ckanext-harvest's ``resubmit_jobs`` retries it).
+  persistence key, so ckanext-harvest's ``resubmit_jobs`` retries it);
+- drop fetch messages of objects already done (duplicates queued by
+  ``resubmit_objects`` while a gather is still publishing).
 
 The scheduler runs ``harvest_jobs_run`` every N seconds: it starts the
 jobs of sources whose frequency is due (Art. 8.1, 8.3: data updated on the
@@ -76,6 +78,9 @@ def consume(kind: str, should_stop: Callable[[], bool] = lambda: False,
             continue
         handled += 1
         try:
+            if kind == "fetch" and _already_done(body):
+                consumer.basic_ack(body)
+                continue
             callback(consumer, queue.FakeMethod(body), consumer, body)
         except Exception:
             log.exception("%s consumer: message %s failed; carrying on", kind, body)
@@ -85,6 +90,24 @@ def consume(kind: str, should_stop: Callable[[], bool] = lambda: False,
             except Exception:
                 log.exception("%s consumer: could not reset the database session", kind)
     return handled
+
+
+def _already_done(body: str) -> bool:
+    """A fetch message for an object already COMPLETE or in ERROR: a
+    duplicate. ckanext-harvest's ``resubmit_objects`` (run by every
+    ``harvest_jobs_run``) re-queues WAITING objects it does not see in the
+    queue, which includes those the gather consumer is still publishing;
+    without this check such objects are fetched and imported twice (and
+    their report turns from "added" to "not modified")."""
+    import json
+
+    from ckanext.harvest.model import HarvestObject
+
+    try:
+        obj = HarvestObject.get(json.loads(body)["harvest_object_id"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    return obj is not None and obj.state in ("COMPLETE", "ERROR")
 
 
 def run_scheduler_once():
