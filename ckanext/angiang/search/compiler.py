@@ -404,8 +404,10 @@ def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
              f" + {exact_boost_param} * ts_rank({w}, tsv_exact, "
              f"{combined(CONFIG_EXACT)}, {n})")
     if phrase_param:
-        score += (f" + {phrase_boost_param} * ts_rank({w}, tsv, "
-                  f"phraseto_tsquery('{CONFIG_FOLDED}', {phrase_param}), {n})")
+        # ts_rank ignores the <-> operator, so only a real phrase match counts
+        pq = f"phraseto_tsquery('{CONFIG_FOLDED}', {phrase_param})"
+        score += (f" + (CASE WHEN tsv @@ {pq} THEN {phrase_boost_param} * "
+                  f"ts_rank({w}, tsv, {pq}, {n}) ELSE 0 END)")
     return f"({score})"
 
 

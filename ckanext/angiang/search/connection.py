@@ -198,12 +198,7 @@ class PostgresSearchConnection:
         try:
             if dismax:
                 node = qp.parse(text, default_and=False, lenient=True)
-                if qp.is_flat(node):
-                    if isinstance(node, qp.Bool):
-                        node.min_should = qp.min_should_match(
-                            mm if mm is not None else "100%", len(node.should)
-                        ) if node.should else None
-                else:
+                if not qp.is_flat(node):
                     node = qp.parse(text, default_and=default_and, lenient=True)
             else:
                 node = qp.parse(text, default_and=default_and, lenient=False)
@@ -215,6 +210,11 @@ class PostgresSearchConnection:
                      if isinstance(t, qp.Term) and not t.wildcard]
             if len(words) >= 2:
                 phrase = " ".join(words)
+            if dismax and node.should:
+                # Solr's dismax: the words are optional clauses of which
+                # ``mm`` must match (CKAN sends "2<-1 5<80%")
+                node.min_should = qp.min_should_match(
+                    mm if mm is not None else "100%", len(node.should))
         return node, phrase
 
     def _where(self, text: str, request: Optional[dict[str, Any]],
