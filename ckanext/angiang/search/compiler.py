@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from . import query_parser as qp
 from .text import CONFIG_EXACT, CONFIG_FOLDED, GAP_TOKEN, fold, normalize
@@ -40,7 +40,8 @@ TEXT_FIELDS = {
 }
 TEXT_PREFIXES = ("extras_", "res_extras_")
 # Text fields whose words are all in ``tsv`` (so ``tsv @@`` may prefilter).
-IN_TSV = {"text", "title", "notes", "urls", "res_name", "res_description",
+# (URLs are not: they are matched on the stored fields.)
+IN_TSV = {"text", "title", "notes", "res_name", "res_description",
           "author", "maintainer"}
 URL_FIELDS = ("url", "res_url", "ckan_url", "download_url")
 NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title_folded"}
@@ -136,6 +137,40 @@ def _prefix_lexeme(value: str) -> str:
     return f"'{word}':*"
 
 
+@dataclass
+class Cond:
+    """A compiled condition; ``tsq`` is set when it is exactly
+    ``tsv @@ tsq``, so that a boolean of word conditions becomes one tsquery:
+    one evaluation per row and one GIN index scan instead of one per word."""
+    sql: str
+    tsq: Optional[str] = None
+
+    @classmethod
+    def words(cls, tsq: str) -> "Cond":
+        return cls(f"(tsv @@ {tsq})", tsq)
+
+
+#: Above this many combinations, "k of n words" is counted row by row.
+MAX_MM_COMBINATIONS = 64
+
+
+def _k_of_n(tsqs: list[str], k: int) -> Optional[str]:
+    """One tsquery true when at least ``k`` of ``tsqs`` match."""
+    import itertools
+    import math as _math
+
+    n = len(tsqs)
+    if k <= 1:
+        return "(" + " || ".join(tsqs) + ")"
+    if k >= n:
+        return "(" + " && ".join(tsqs) + ")"
+    if _math.comb(n, k) > MAX_MM_COMBINATIONS:
+        return None
+    return "(" + " || ".join(
+        "(" + " && ".join(combo) + ")"
+        for combo in itertools.combinations(tsqs, k)) + ")"
+
+
 class Compiler:
     def __init__(self, params: Params):
         self.params = params
@@ -143,31 +178,43 @@ class Compiler:
 
     def compile(self, node: qp.Node) -> Compiled:
         self.rank_terms = []
-        where = self._node(node, positive=True) or "TRUE"
-        return Compiled(where, self.rank_terms)
+        cond = self._node(node, positive=True)
+        return Compiled(cond.sql if cond else "TRUE", self.rank_terms)
 
     # -- nodes -------------------------------------------------------------
-    def _node(self, node: qp.Node, positive: bool) -> Optional[str]:
-        """SQL for ``node``, or None when it constrains nothing (a term
-        made only of punctuation, which Solr's analysers drop too)."""
+    def _node(self, node: qp.Node, positive: bool) -> Optional[Cond]:
+        """The condition of ``node``, or None when it constrains nothing (a
+        term made only of punctuation, which Solr's analysers drop too)."""
         if isinstance(node, qp.MatchAll):
-            return "TRUE"
+            return Cond("TRUE")
         if isinstance(node, qp.Term):
-            return self._term(node, positive)
+            result = self._term(node, positive)
+            if isinstance(result, str):
+                return Cond(result)
+            return result
         if isinstance(node, qp.Range):
-            return self._range(node)
+            return Cond(self._range(node))
         if isinstance(node, qp.Bool):
             return self._bool(node, positive)
         raise TypeError(node)
 
-    def _bool(self, node: qp.Bool, positive: bool) -> Optional[str]:
+    def _bool(self, node: qp.Bool, positive: bool) -> Optional[Cond]:
         parts: list[str] = []
+        words: list[str] = []  # tsqueries ANDed into one "tsv @@"
+        seen_true = False
         for clause in node.must:
-            sql = self._node(clause, positive)
-            if sql is not None:
-                parts.append(sql)
-        shoulds = [s for s in (self._node(c, positive) for c in node.should)
-                   if s is not None]
+            cond = self._node(clause, positive)
+            if cond is None:
+                continue
+            if cond.sql == "TRUE":
+                seen_true = True
+                continue
+            if cond.tsq:
+                words.append(cond.tsq)
+            else:
+                parts.append(cond.sql)
+        shoulds = [c for c in (self._node(c, positive) for c in node.should)
+                   if c is not None]
         required = node.required_should()
         if node.min_should is not None:
             # dropped (empty) clauses do not count against mm
@@ -175,25 +222,43 @@ class Compiler:
             required = max(0, required - dropped)
         required = min(required, len(shoulds))
         if shoulds and required >= 1:
-            any_of = "(" + " OR ".join(shoulds) + ")"
-            parts.append(any_of)  # lets PostgreSQL use the GIN indexes
-            if required > 1:
-                count = " + ".join(f"(CASE WHEN {s} THEN 1 ELSE 0 END)"
-                                   for s in shoulds)
-                parts.append(f"(({count}) >= {int(required)})")
+            combined = None
+            if all(c.tsq for c in shoulds):
+                combined = _k_of_n([c.tsq for c in shoulds], required)
+            if combined is not None:
+                words.append(combined)
+            else:
+                # lets PostgreSQL use the indexes, then counts
+                parts.append("(" + " OR ".join(c.sql for c in shoulds) + ")")
+                if required > 1:
+                    count = " + ".join(f"(CASE WHEN {c.sql} THEN 1 ELSE 0 END)"
+                                       for c in shoulds)
+                    parts.append(f"(({count}) >= {int(required)})")
         for clause in node.must_not:
-            sql = self._node(clause, not positive)
-            if sql is not None:
-                parts.append(f"(({sql}) IS NOT TRUE)")
+            cond = self._node(clause, not positive)
+            if cond is None:
+                continue
+            if cond.tsq and words:
+                words.append(f"!!{cond.tsq}")
+            else:
+                parts.append(f"(({cond.sql}) IS NOT TRUE)")
+        word_cond = None
+        if words:
+            word_cond = Cond.words(words[0] if len(words) == 1
+                                   else "(" + " && ".join(words) + ")")
+        if word_cond is not None and not parts:
+            return word_cond
+        if word_cond is not None:
+            parts.insert(0, word_cond.sql)
         if not parts:
-            if not node.must and not node.should and not node.must_not:
-                return "TRUE"
+            if seen_true or not (node.must or node.should or node.must_not):
+                return Cond("TRUE")
             return None
         if len(parts) == 1:
-            return parts[0]
-        return "(" + " AND ".join(parts) + ")"
+            return Cond(parts[0])
+        return Cond("(" + " AND ".join(parts) + ")")
 
-    def _term(self, term: qp.Term, positive: bool) -> Optional[str]:
+    def _term(self, term: qp.Term, positive: bool) -> Union[None, str, Cond]:
         name = term.field
         if name == BBOX_FIELD:
             return bbox_sql(self.params, *parse_bbox(term.value))
@@ -214,7 +279,7 @@ class Compiler:
 
     # -- text ----------------------------------------------------------------
     def _text(self, name: Optional[str], term: qp.Term, positive: bool
-              ) -> Optional[str]:
+              ) -> Union[None, str, Cond]:
         value = term.value
         kind = "phrase"
         if term.wildcard and not term.quoted:
@@ -238,7 +303,7 @@ class Compiler:
         if positive:
             self.rank_terms.append(RankTerm(placeholder, kind))
         if name in (None, "text"):
-            return f"(tsv @@ {tq})"
+            return Cond.words(tq)
         source = self._text_source(name)
         field_match = f"(to_tsvector('{CONFIG_FOLDED}', {source}) @@ {tq})"
         if name in IN_TSV or name.startswith(TEXT_PREFIXES):
@@ -436,13 +501,25 @@ class SortError(ValueError):
     pass
 
 
+@dataclass
+class SortKey:
+    expr: str  # SQL over the index table; SCORE for the relevance
+    direction: str  # "ASC" | "DESC"
+
+    def sql(self, expr: Optional[str] = None) -> str:
+        nulls = "" if self.expr == SCORE else " NULLS LAST"
+        return f"{expr or self.expr} {self.direction}{nulls}"
+
+
+SCORE = "score"
+
+
 def order_by(sort: Optional[str], params: Params, score_expr: str
-             ) -> tuple[str, bool]:
-    """ORDER BY for a Solr ``sort``; returns (sql, uses_score). The index id
-    is always the last key, so equal rows keep one order and pages never
-    overlap."""
-    keys: list[str] = []
-    uses_score = False
+             ) -> list[SortKey]:
+    """The sort keys of a Solr ``sort``. The index id is always the last
+    key, so equal rows keep one order and pages never overlap. Sorting by
+    score when nothing is ranked (``*:*``, filters) is a no-op."""
+    keys: list[SortKey] = []
     if sort and sort.strip():
         for part in sort.split(","):
             m = _SORT_RE.match(part)
@@ -451,17 +528,16 @@ def order_by(sort: Optional[str], params: Params, score_expr: str
             name, direction = m.group(1), m.group(2).upper()
             if name == "score":
                 if score_expr.strip() != "1.0":
-                    keys.append(f"score {direction}")
-                    uses_score = True
+                    keys.append(SortKey(SCORE, direction))
                 continue
             if name in SORT_COLUMNS:
                 expr = SORT_COLUMNS[name]
             elif name in NUMERIC_FIELDS:
-                expr = (f"(CASE WHEN (doc ->> {params.add(name)}) ~ "
-                        f"'^-?[0-9]+(\\.[0-9]+)?$' THEN "
-                        f"CAST(doc ->> {params.add(name)} AS numeric) END)")
+                f = params.add(name)
+                expr = (f"(CASE WHEN (doc ->> {f}) ~ '^-?[0-9]+(\\.[0-9]+)?$' "
+                        f"THEN CAST(doc ->> {f} AS numeric) END)")
             else:
                 expr = f"(doc ->> {params.add(name)})"
-            keys.append(f"{expr} {direction} NULLS LAST")
-    keys.append("index_id ASC")
-    return ", ".join(keys), uses_score
+            keys.append(SortKey(expr, direction))
+    keys.append(SortKey("index_id", "ASC"))
+    return keys

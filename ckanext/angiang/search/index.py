@@ -12,8 +12,14 @@ A      title, name
 B      tags, vocabulary tags, groups (names and titles), organization
        (name and title: CKAN's names drop Vietnamese letters, titles don't)
 C      notes, resource names and descriptions
-D      extras, resource extras, author, maintainer, licence, URLs
+D      extras, resource extras, author, maintainer, licence
 ====== ==============================================================
+
+``tsv`` holds all four groups without accents; ``tsv_exact`` holds A and B
+with their accents (what an exact-accent match is ranked on: titles, tags,
+agencies; keeping it small keeps ranking cheap). URLs are not put into the
+vectors (they would double their size for words nobody searches for); a
+``urls:``/``url:`` query matches the stored fields instead.
 """
 from __future__ import annotations
 
@@ -206,8 +212,7 @@ def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
             b.extend(flatten(value))
         elif key.startswith(("extras_", "res_extras_")):
             d.extend(flatten(value))
-    for key in ("author", "maintainer", "license_title", "license", "url",
-                "res_url", "ckan_url", "download_url", "text"):
+    for key in ("author", "maintainer", "license_title", "license", "text"):
         d.extend(flatten(doc.get(key)))
 
     def group(values: list[str]) -> str:
@@ -253,15 +258,10 @@ def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, An
     return row
 
 
-def _vector(config: str) -> str:
-    return (
-        f"ts_delete("
-        f"setweight(to_tsvector('{config}', :wa), 'A') || "
-        f"setweight(to_tsvector('{config}', :wb), 'B') || "
-        f"setweight(to_tsvector('{config}', :wc), 'C') || "
-        f"setweight(to_tsvector('{config}', :wd), 'D'), "
-        f"'{GAP_TOKEN}')"
-    )
+def _vector(config: str, weights: str = "ABCD") -> str:
+    parts = " || ".join(
+        f"setweight(to_tsvector('{config}', :w{w.lower()}), '{w}')" for w in weights)
+    return f"ts_delete({parts}, '{GAP_TOKEN}')"
 
 
 COLUMNS = [
@@ -281,7 +281,7 @@ UPSERT_SQL = sa.text(
                                                "permission_labels")
         else f":{c}"
         for c in COLUMNS)
-    + f", {_vector(CONFIG_FOLDED)}, {_vector(CONFIG_EXACT)}, now()) "
+    + f", {_vector(CONFIG_FOLDED)}, {_vector(CONFIG_EXACT, 'AB')}, now()) "
     f"ON CONFLICT (index_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
     + ", tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact, "

@@ -100,6 +100,30 @@ def schema_present(connection) -> bool:
     return bool(row[0] and row[1])
 
 
+_head: list[str] = []
+
+
+def head_revision() -> str:
+    """The newest migration of the plugin (read once per process)."""
+    if not _head:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        cfg = Config(os.path.join(MIGRATIONS_DIR, "alembic.ini"))
+        cfg.set_main_option("script_location", MIGRATIONS_DIR)
+        _head.append(ScriptDirectory.from_config(cfg).get_current_head())
+    return _head[0]
+
+
+def schema_current(connection) -> bool:
+    if connection.execute(sa.text("SELECT to_regclass(:t)"),
+                          {"t": VERSION_TABLE}).scalar() is None:
+        return False
+    return connection.execute(
+        sa.text(f"SELECT version_num FROM {VERSION_TABLE}")
+    ).scalar() == head_revision()
+
+
 def run_migrations(url: str | None = None) -> None:
     """``alembic upgrade head`` for this plugin, as ``ckan db upgrade`` does."""
     from alembic import command
@@ -130,13 +154,14 @@ def ensure_schema(engine: sa.engine.Engine | None = None) -> None:
         if key in _ready_for:
             return
         with engine.connect() as conn:
-            present = schema_present(conn)
-        if not present:
+            ready = schema_present(conn) and schema_current(conn)
+        if not ready:
             with engine.connect() as conn:
                 conn.execute(sa.text("SELECT pg_advisory_lock(:k)"),
                              {"k": _ADVISORY_LOCK_KEY})
                 try:
-                    if not schema_present(conn):
+                    present = schema_present(conn)
+                    if not present:
                         log.warning(
                             "Search index table %s missing: applying the %s "
                             "migrations (normally done by `ckan db upgrade`)",
@@ -145,6 +170,12 @@ def ensure_schema(engine: sa.engine.Engine | None = None) -> None:
                         # (clean_db drops both) or alone: start from base.
                         conn.execute(sa.text(
                             f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
+                        conn.commit()
+                    if not present or not schema_current(conn):
+                        if present:
+                            log.warning("Applying pending %s migrations "
+                                        "(normally done by `ckan db upgrade`)",
+                                        PLUGIN)
                         conn.commit()
                         run_migrations(engine.url.render_as_string(
                             hide_password=False))
