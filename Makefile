@@ -76,3 +76,6 @@ token: db
 test: install
 	@scripts/services.sh angiang_test
 	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
+	@# CKAN core's own search tests, from the installed ckan package, against
+	@# the PostgreSQL search backend (exclusions: tests/search/ckan_core_excluded.txt)
+	$(BIN)/python tests/search/run_ckan_core.py $(PYTEST_ARGS)
