@@ -172,6 +172,18 @@ class TestPagingAndSorting:
         assert counts == {catalogue}
         assert len(seen) == len(set(seen)) == catalogue
 
+    @pytest.mark.ckan_config("ckanext.angiang.search.rescore_window", "5")
+    def test_pages_across_the_rescoring_window(self, catalogue):
+        seen = []
+        for start in range(0, catalogue, 4):  # pages straddle the window of 5
+            result = call(q="dữ liệu dân số", rows=4, start=start)
+            seen.extend(names(result))
+            assert result["count"] == catalogue
+        assert len(seen) == len(set(seen)) == catalogue
+        # the window (ranked again on all words) comes first
+        first = names(call(q="dữ liệu dân số", rows=5))
+        assert seen[:5] == first
+
     def test_title_sort_is_vietnamese_alphabetical(self, catalogue):
         titles = [r["title"] for r in call(sort="title_string asc", rows=100)["results"]]
         firsts = []

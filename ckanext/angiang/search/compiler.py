@@ -24,6 +24,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Any, Optional, Union
 
 from . import query_parser as qp
+from .messages import N_
 from .text import CONFIG_EXACT, CONFIG_FOLDED, GAP_TOKEN, fold, normalize
 
 SCALAR_COLUMNS = {
@@ -107,9 +108,11 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
         minx, miny, maxx, maxy = (float(v) for v in value.split(","))
     except ValueError:
         raise qp.QuerySyntaxError(
-            "a bounding box is written minx,miny,maxx,maxy", value)
+            N_("a bounding box is written minx,miny,maxx,maxy, not “{value}”"),
+            value, value=value)
     if minx > maxx or miny > maxy:
-        raise qp.QuerySyntaxError("the bounding box is empty", value)
+        raise qp.QuerySyntaxError(N_("the bounding box “{value}” is empty"),
+                                  value, value=value)
     return minx, miny, maxx, maxy
 
 
@@ -382,8 +385,10 @@ class Compiler:
     def _date(self, value: str) -> str:
         try:
             return self.params.add(qp.parse_date(value))
-        except (ValueError, OverflowError) as e:
-            raise qp.QuerySyntaxError(str(e), value)
+        except qp.QuerySyntaxError:
+            raise
+        except (ValueError, OverflowError):
+            raise qp.QuerySyntaxError(qp._NOT_A_DATE, value, value=value)
 
     def _date_expr(self, name: str) -> str:
         if name in DATE_COLUMNS:
@@ -398,7 +403,7 @@ class Compiler:
     def _range(self, node: qp.Range) -> str:
         name = node.field
         if name is None or name == "*":
-            raise qp.QuerySyntaxError("a range needs a field name",
+            raise qp.QuerySyntaxError(N_("a range needs a field name"),
                                       f"[{node.low} TO {node.high}]")
         name = STRING_ALIASES.get(name, name)
         if node.low is None and node.high is None:
@@ -421,7 +426,8 @@ class Compiler:
                 try:
                     return f"CAST({self.params.add(str(float(value)))} AS numeric)"
                 except ValueError:
-                    raise qp.QuerySyntaxError(f"{value!r} is not a number", value)
+                    raise qp.QuerySyntaxError(N_("“{value}” is not a number"),
+                                              value, value=value)
             return f"({self.params.add(value)} COLLATE \"C\")"
 
         def conds_for(v: str) -> str:
@@ -452,10 +458,15 @@ class Compiler:
 
 def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
              weights_param: str, exact_boost_param: str,
-             phrase_boost_param: str, normalization: int) -> str:
+             phrase_boost_param: str, normalization: int,
+             vector: str = "tsv", prefix: str = "") -> str:
     """Relevance: weighted rank of the accent-free vector, plus the rank of
     the accent-preserving vector (exact accents first), plus a bonus when
-    the words of a free-text query appear as a phrase."""
+    the words of a free-text query appear as a phrase.
+
+    ``vector`` is ``tsv`` (all four weight groups) or ``tsv_ab`` (title,
+    name, tags, groups, agency: small and kept in the row, cheap to rank
+    every match with); ``prefix`` qualifies the columns (``t.``)."""
     if not rank_terms:
         return "1.0"
 
@@ -463,16 +474,17 @@ def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
         return "(" + " || ".join(tsquery(config, t.param, t.kind)
                                  for t in rank_terms) + ")"
 
+    v = f"{prefix}{vector}"
     w = f"CAST({weights_param} AS float4[])"
     n = int(normalization)
-    score = (f"ts_rank({w}, tsv, {combined(CONFIG_FOLDED)}, {n})"
-             f" + {exact_boost_param} * ts_rank({w}, tsv_exact, "
+    score = (f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
+             f" + {exact_boost_param} * ts_rank({w}, {prefix}tsv_exact, "
              f"{combined(CONFIG_EXACT)}, {n})")
     if phrase_param:
         # ts_rank ignores the <-> operator, so only a real phrase match counts
         pq = f"phraseto_tsquery('{CONFIG_FOLDED}', {phrase_param})"
-        score += (f" + (CASE WHEN tsv @@ {pq} THEN {phrase_boost_param} * "
-                  f"ts_rank({w}, tsv, {pq}, {n}) ELSE 0 END)")
+        score += (f" + (CASE WHEN {v} @@ {pq} THEN {phrase_boost_param} * "
+                  f"ts_rank({w}, {v}, {pq}, {n}) ELSE 0 END)")
     return f"({score})"
 
 

@@ -30,10 +30,12 @@ from ckan.common import config
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
 from . import facets as facets_mod
+from . import statements
 from . import index as index_mod
 from . import query_parser as qp
 from .compiler import (SCORE, Compiled, Compiler, Params, SortError,
                        bbox_sql, order_by, rank_sql)
+from .messages import N_, translate
 from .model import TABLE, ensure_schema
 from .text import normalize
 
@@ -59,8 +61,8 @@ _ENVELOPE_RE = re.compile(
 )
 
 
-def _query_error(message: str) -> SearchQueryError:
-    return SearchQueryError(message)
+def _query_error(message: str, **params: Any) -> SearchQueryError:
+    return SearchQueryError(translate(message, **params))
 
 
 def _split_fl(fl: Any) -> list[str]:
@@ -77,7 +79,8 @@ def _as_int(value: Any, name: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise _query_error(f"'{name}' must be an integer, not {value!r}")
+        raise _query_error(N_("“{name}” must be a whole number, not “{value}”"),
+                           name=name, value=value)
 
 
 class LocalParams:
@@ -115,7 +118,8 @@ def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalPar
             break
         i += 1
     if end is None:
-        raise _query_error(f"Unterminated local parameters in {value!r}")
+        raise _query_error(N_("Cannot parse the local parameters of “{value}”"),
+                           value=value)
     inner, body = text[2:end], text[end + 1:]
     kind = ""
     options: dict[str, list[str]] = {}
@@ -125,7 +129,8 @@ def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalPar
             break
         m = _LOCAL_PARAMS_RE.match(inner, pos)
         if not m or m.end() == pos:
-            raise _query_error(f"Cannot parse local parameters in {value!r}")
+            raise _query_error(
+                N_("Cannot parse the local parameters of “{value}”"), value=value)
         pos = m.end()
         if m.group(5):
             if not kind:
@@ -203,7 +208,7 @@ class PostgresSearchConnection:
             else:
                 node = qp.parse(text, default_and=default_and, lenient=False)
         except qp.QuerySyntaxError as e:
-            raise _query_error(str(e)) from e
+            raise SearchQueryError(e.localized()) from e
         phrase = None
         if qp.is_flat(node) and isinstance(node, qp.Bool):
             words = [t.value for t in node.must + node.should
@@ -230,7 +235,7 @@ class PostgresSearchConnection:
         try:
             compiled = compiler.compile(node)
         except qp.QuerySyntaxError as e:
-            raise _query_error(str(e)) from e
+            raise SearchQueryError(e.localized()) from e
         compiled.phrase = phrase
         return compiled
 
@@ -275,8 +280,8 @@ class PostgresSearchConnection:
                 minx, maxx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
                 return Compiled(bbox_sql(params, minx, miny, maxx, maxy))
         raise _query_error(
-            f"Local parameters {{!{kind}}} are not supported by the "
-            f"PostgreSQL search backend")
+            N_("Local parameters {{!{kind}}} are not supported by the "
+               "PostgreSQL search backend"), kind=kind)
 
     # -- searching ---------------------------------------------------------
     def search(self, q=None, search_handler=None, **kwargs) -> pysolr.Results:
@@ -308,20 +313,20 @@ class PostgresSearchConnection:
             wheres.append(self._where(str(fq), request, params, default_and).where)
         where = " AND ".join(f"({w})" for w in wheres if w and w != "TRUE") or "TRUE"
 
-        score = rank_sql(
-            main.rank_terms,
-            params.add(normalize(main.phrase)) if main.phrase else None,
+        phrase = params.add(normalize(main.phrase)) if main.phrase else None
+        rank_args = (
+            main.rank_terms, phrase,
             params.add(config.get("ckanext.angiang.search.weights")),
             params.add(float(config.get("ckanext.angiang.search.exact_boost"))),
             params.add(float(config.get("ckanext.angiang.search.phrase_boost"))),
             int(config.get("ckanext.angiang.search.rank_normalization")),
         )
+        score = rank_sql(*rank_args)
         try:
             keys = order_by(request.get("sort"), params, score)
         except SortError as e:
             # CKAN turns this message into SearchQueryError('Invalid "sort"')
             raise pysolr.SolrError(str(e))
-        uses_score = any(k.expr == SCORE for k in keys)
 
         rows = max(0, _as_int(request.get("rows"), "rows", 10))
         start = max(0, _as_int(request.get("start"), "start", 0))
@@ -336,66 +341,35 @@ class PostgresSearchConnection:
         for big in ("data_dict", "validated_data_dict"):
             if want_all or big in fl:
                 columns.append(big)
-        select = ", ".join(columns)
-        score_select = score if (uses_score or want_score) else "1.0"
         specs = facets_mod.facet_specs(
             request, default_limit=int(config.get("search.facets.limit") or 50))
 
-        docs: list[dict[str, Any]] = []
-        facet_fields: dict[str, list[Any]] = {}
         session = self.session
         # PostgreSQL prices a word match (tsv @@ query) like a comparison and
         # scans the table when many rows match, evaluating it row by row;
-        # the GIN index answers it without touching the vectors, ~10x faster
-        # (measured: benchmarks/search.py). Steer this statement to it.
+        # the GIN index answers it without reading the vectors, ~10x faster
+        # (measured: benchmarks/search.py). Steer these statements to it.
         steer = "tsv @@" in where
         if steer:
             session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         try:
-            if specs:
-                # total, facets and the page's ids in one pass over the
-                # matches; then the page's stored fields by primary key
-                page = facets_mod.Page(keys, score_select, rows, start)
-                sql = facets_mod.facet_sql(specs, where, params, page)
-                total, facet_fields, page_ids = facets_mod.collect(
-                    specs, session.execute(sa.text(sql), params.values).all())
-                if page_ids:
-                    found = {
-                        row["index_id"]: row for row in session.execute(
-                            sa.text(f"SELECT {select} FROM {TABLE} "
-                                    f"WHERE index_id = ANY(:ids)"),
-                            {"ids": [i for i, _ in page_ids]}).mappings()}
-                    for index_id, row_score in page_ids:
-                        if index_id in found:
-                            row = dict(found[index_id], score=row_score)
-                            docs.append(self._doc(row, fl, want_all))
-            else:
-                total = None
-                if rows > 0:
-                    order = ", ".join(k.sql() for k in keys)
-                    # Ranked: every match is scored anyway, count them in the
-                    # same pass. Otherwise the page can come from an index
-                    # (title, dates) and the count is a query of its own.
-                    window = ", count(*) OVER () AS _total" if uses_score else ""
-                    page_sql = (f"SELECT {select}, {score_select} AS score{window} "
-                                f"FROM {TABLE} WHERE {where} "
-                                f"ORDER BY {order} LIMIT :_rows OFFSET :_start")
-                    result = session.execute(
-                        sa.text(page_sql),
-                        dict(params.values, _rows=rows, _start=start))
-                    for row in result.mappings():
-                        if uses_score:
-                            total = row["_total"]
+            total, facet_fields, page_ids = self._run(
+                session, where, keys, score, rank_args, rows, start, specs,
+                params, want_score)
+            docs: list[dict[str, Any]] = []
+            if page_ids:
+                found = {
+                    row["index_id"]: row for row in session.execute(
+                        sa.text(statements.payload_sql(", ".join(columns))),
+                        {"ids": [i for i, _ in page_ids]}).mappings()}
+                for index_id, row_score in page_ids:
+                    if index_id in found:
+                        row = dict(found[index_id], score=row_score)
                         docs.append(self._doc(row, fl, want_all))
-                    if total is None and start == 0 and len(docs) < rows:
-                        total = len(docs)
-                if total is None:
-                    total = session.execute(
-                        sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
-                        params.values).scalar() or 0
         except sa.exc.DataError as e:
             # e.g. a date out of PostgreSQL's range: the input's fault
-            raise _query_error(f"Invalid search value: {e.orig}") from e
+            raise _query_error(N_("Invalid search value: {error}"),
+                               error=str(e.orig).strip()) from e
         finally:
             if steer and session.is_active:
                 try:
@@ -413,6 +387,40 @@ class PostgresSearchConnection:
         if specs:
             decoded["facet_counts"] = {"facet_fields": facet_fields}
         return pysolr.Results(decoded)
+
+    def _run(self, session, where, keys, score, rank_args, rows, start, specs,
+             params, want_score):
+        """(total, facet_fields, [(index id, score)] of the page)."""
+        values = params.values
+        if keys[0].expr == SCORE and keys[0].direction == "DESC":
+            ranking = statements.Ranking(
+                cheap=rank_sql(*rank_args, vector="tsv_ab"),
+                full=rank_sql(*rank_args, prefix="t."),
+                window=int(config.get("ckanext.angiang.search.rescore_window")))
+            sql = statements.ranked(where, keys, ranking, rows, start, specs,
+                                    params)
+            return facets_mod.collect(
+                specs, session.execute(sa.text(sql), params.values).all())
+        uses_score = any(k.expr == SCORE for k in keys)
+        page_score = score if (uses_score or want_score) else "1.0"
+        page_ids: list[tuple[str, Optional[float]]] = []
+        if rows > 0:
+            sql = statements.page(where, keys, page_score, rows, start)
+            _, _, page_ids = facets_mod.collect(
+                [], session.execute(sa.text(sql), values).all())
+        facet_fields: dict[str, list[Any]] = {}
+        if specs:
+            total, facet_fields, _ = facets_mod.collect(
+                specs, session.execute(
+                    sa.text(statements.total_and_facets(where, specs, params)),
+                    values).all())
+        elif rows > 0 and start == 0 and len(page_ids) < rows:
+            total = len(page_ids)
+        else:
+            total = session.execute(
+                sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
+                values).scalar() or 0
+        return total, facet_fields, page_ids
 
     def _doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
         stored = row.get("doc") if "doc" in row else None

@@ -1,5 +1,5 @@
-"""Facet counts over the whole result (not the page), in one SQL statement
-that also returns the total.
+"""Facet counts over the whole result (not the page), computed in the same
+SQL statement as the total (see :mod:`.statements`).
 
 Solr semantics kept: ``facet.limit`` (negative: no limit), ``facet.mincount``,
 ``facet.sort`` (``count``: count descending, ties by value ascending;
@@ -63,72 +63,48 @@ def facet_specs(params: dict[str, Any], default_limit: int = 100) -> list[FacetS
     return specs
 
 
-@dataclass
-class Page:
-    """The page of results to return with the facets (same statement)."""
-    keys: list  # compiler.SortKey
-    score_expr: str
-    rows: int
-    start: int
-
-
-def facet_sql(specs: list[FacetSpec], where: str, params: Params,
-              page: Optional[Page] = None) -> str:
-    """One statement over the matching rows, evaluated once: rows of
-    (k, v, c, s) where k = 0 is the total, k = i + 1 the i-th facet's values
-    and counts, k = -1 the page: index id, position, score."""
+def source_columns(specs: list[FacetSpec]) -> list[str]:
+    """Columns the facets read from the matches."""
     needs_doc = any(s.field not in SCALAR_COLUMNS and s.field not in ARRAY_COLUMNS
                     for s in specs)
     cols = sorted({s.field for s in specs
                    if s.field in SCALAR_COLUMNS or s.field in ARRAY_COLUMNS})
-    select = ["index_id"] + cols + (["doc"] if needs_doc else [])
-    order = ""
-    if page is not None:
-        for n, key in enumerate(page.keys):
-            expr = page.score_expr if key.expr == "score" else key.expr
-            if key.expr != "index_id":
-                select.append(f"{expr} AS sk{n}")
-        order = ", ".join(
-            key.sql("index_id" if key.expr == "index_id" else f"sk{n}")
-            for n, key in enumerate(page.keys))
-    parts = ["SELECT 0 AS k, NULL::text AS v, count(*) AS c, NULL::float8 AS s FROM m"]
-    if page is not None and page.rows > 0:
-        score = next((f"sk{n}" for n, key in enumerate(page.keys)
-                      if key.expr == "score"), None)
-        if score is None and page.score_expr.strip() != "1.0":
-            select.append(f"{page.score_expr} AS sk_score")  # fl=score
-            score = "sk_score"
-        parts.append(
-            f"SELECT -1, index_id, row_number() OVER (ORDER BY {order}), "
-            f"CAST({score or 'NULL'} AS float8) FROM (SELECT * FROM m ORDER BY {order} "
-            f"LIMIT {int(page.rows)} OFFSET {int(page.start)}) AS page")
+    return cols + (["doc"] if needs_doc else [])
+
+
+def facet_branches(specs: list[FacetSpec], params: Params, m: str = "m"
+                   ) -> list[str]:
+    """SELECTs of (k, v, c, s) rows, one per facet (k = i + 1), over the
+    matches in ``m`` (a CTE with index_id and :func:`source_columns`)."""
+    parts = []
     for i, spec in enumerate(specs, start=1):
         if spec.field in SCALAR_COLUMNS:
-            source = f"SELECT m.{spec.field} AS v FROM m WHERE m.{spec.field} IS NOT NULL"
+            source = (f"SELECT {m}.{spec.field} AS v FROM {m} "
+                      f"WHERE {m}.{spec.field} IS NOT NULL")
         elif spec.field in ARRAY_COLUMNS:
             # a set-returning function in the select list (ProjectSet) is
             # measurably cheaper than a lateral unnest per row
-            source = f"SELECT unnest(m.{spec.field}) AS v FROM m"
+            source = f"SELECT unnest({m}.{spec.field}) AS v FROM {m}"
         else:
             f = params.add(spec.field)
             # stored lists are de-duplicated per document by DISTINCT below
             source = (
-                f"SELECT DISTINCT m.index_id, u.v FROM m, "
-                f"jsonb_array_elements_text(CASE jsonb_typeof(m.doc -> {f}) "
-                f"WHEN 'array' THEN m.doc -> {f} "
-                f"ELSE jsonb_build_array(m.doc -> {f}) END) AS u(v) "
-                f"WHERE (m.doc -> {f}) IS NOT NULL"
+                f"SELECT DISTINCT {m}.index_id, u.v FROM {m}, "
+                f"jsonb_array_elements_text(CASE jsonb_typeof({m}.doc -> {f}) "
+                f"WHEN 'array' THEN {m}.doc -> {f} "
+                f"ELSE jsonb_build_array({m}.doc -> {f}) END) AS u(v) "
+                f"WHERE ({m}.doc -> {f}) IS NOT NULL"
             )
         order_facet = ('v COLLATE "C" ASC' if spec.sort == "index"
                        else 'c DESC, v COLLATE "C" ASC')
         limit = f" LIMIT {int(spec.limit)}" if spec.limit >= 0 else ""
         parts.append(
-            f"(SELECT {i} AS k, v, count(*) AS c, NULL::float8 FROM ({source}) AS s{i} "
+            f"(SELECT {i} AS k, v, count(*) AS c, NULL::float8 AS s "
+            f"FROM ({source}) AS s{i} "
             f"GROUP BY v HAVING count(*) >= {int(spec.mincount)} "
             f"ORDER BY {order_facet}{limit})"
         )
-    return (f"WITH m AS MATERIALIZED (SELECT {', '.join(select)} FROM {TABLE} "
-            f"WHERE {where}) " + " UNION ALL ".join(parts))
+    return parts
 
 
 def collect(specs: list[FacetSpec], rows

@@ -6,6 +6,7 @@ from typing import Any
 from ckan.lib.search.common import SearchQueryError
 
 from .compiler import BBOX_FIELD, parse_bbox
+from .messages import translate
 from .query_parser import QuerySyntaxError
 
 
@@ -21,6 +22,6 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
         try:
             parse_bbox(str(bbox))
         except QuerySyntaxError as e:
-            raise SearchQueryError(f"ext_bbox: {e.message}")
+            raise SearchQueryError("ext_bbox: " + translate(e.template, **e.params))
         search_params["fq_list"] = list(fq_list) + [f'+{BBOX_FIELD}:"{bbox}"']
     return search_params

@@ -15,9 +15,11 @@ C      notes, resource names and descriptions
 D      extras, resource extras, author, maintainer, licence
 ====== ==============================================================
 
-``tsv`` holds all four groups without accents; ``tsv_exact`` holds A and B
-with their accents (what an exact-accent match is ranked on: titles, tags,
-agencies; keeping it small keeps ranking cheap). URLs are not put into the
+``tsv`` holds all four groups without accents (matched through its GIN
+index; usually stored out of the row); ``tsv_ab`` holds groups A and B
+without accents and ``tsv_exact`` with their accents: small, kept in the row,
+what every match is ranked on before the best are ranked again on ``tsv``
+(see :mod:`.statements`). URLs are not put into the
 vectors (they would double their size for words nobody searches for); a
 ``urls:``/``url:`` query matches the stored fields instead.
 """
@@ -273,7 +275,8 @@ COLUMNS = [
 ]
 
 UPSERT_SQL = sa.text(
-    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, tsv, tsv_exact, indexed_at) "
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, tsv, tsv_ab, tsv_exact, "
+    f"indexed_at) "
     f"VALUES ("
     + ", ".join(
         "CAST(:doc AS jsonb)" if c == "doc"
@@ -281,10 +284,12 @@ UPSERT_SQL = sa.text(
                                                "permission_labels")
         else f":{c}"
         for c in COLUMNS)
-    + f", {_vector(CONFIG_FOLDED)}, {_vector(CONFIG_EXACT, 'AB')}, now()) "
+    + f", {_vector(CONFIG_FOLDED)}, {_vector(CONFIG_FOLDED, 'AB')}, "
+      f"{_vector(CONFIG_EXACT, 'AB')}, now()) "
     f"ON CONFLICT (index_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-    + ", tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact, "
+    + ", tsv = EXCLUDED.tsv, tsv_ab = EXCLUDED.tsv_ab, "
+      "tsv_exact = EXCLUDED.tsv_exact, "
       "indexed_at = EXCLUDED.indexed_at"
 )
 

@@ -73,6 +73,7 @@ index_table = sa.Table(
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
     sa.Column("tsv", pg.TSVECTOR),
+    sa.Column("tsv_ab", pg.TSVECTOR),
     sa.Column("tsv_exact", pg.TSVECTOR),
     sa.Column("indexed_at", sa.DateTime(timezone=True),
               server_default=sa.func.now()),

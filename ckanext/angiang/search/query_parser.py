@@ -36,16 +36,35 @@ from typing import Optional, Union
 
 from dateutil.relativedelta import relativedelta
 
+from .messages import N_, translate
+
 
 class QuerySyntaxError(ValueError):
-    """A query that cannot be parsed; ``position`` is 0-based."""
+    """A query that cannot be parsed; ``position`` is 0-based.
 
-    def __init__(self, message: str, query: str, position: int | None = None):
-        self.message = message
+    ``template`` is an English message marked for translation (``N_``) and
+    ``params`` its values: :meth:`localized` says it in the visitor's
+    language, ``str()`` in English."""
+
+    def __init__(self, template: str, query: str, position: int | None = None,
+                 **params):
+        self.template = template
+        self.params = params
+        self.message = template.format(**params)
         self.query = query
         self.position = position
         where = f" at position {position + 1}" if position is not None else ""
-        super().__init__(f"Cannot parse {query!r}: {message}{where}")
+        super().__init__(f"Cannot parse {query!r}: {self.message}{where}")
+
+    def localized(self) -> str:
+        problem = translate(self.template, **self.params)
+        if self.position is not None:
+            return translate(
+                N_("Cannot parse the search query “{query}”: {problem} "
+                   "(character {position})"),
+                query=self.query, problem=problem, position=self.position + 1)
+        return translate(N_("Cannot parse the search query “{query}”: {problem}"),
+                         query=self.query, problem=problem)
 
 
 # --- the tree ----------------------------------------------------------------
@@ -113,8 +132,8 @@ class _Scanner:
         self.n = len(text)
         self.lenient = lenient
 
-    def error(self, message, pos):
-        raise QuerySyntaxError(message, self.s, pos)
+    def error(self, message, pos, **params):
+        raise QuerySyntaxError(message, self.s, pos, **params)
 
     def tokens(self) -> list[Token]:
         s, n = self.s, self.n
@@ -148,7 +167,8 @@ class _Scanner:
                 if not nxt or nxt.isspace():
                     # A lone operator ("a - b"): nothing to apply it to.
                     if not self.lenient and c != "-":
-                        self.error(f"{c!r} is not followed by a clause", i)
+                        self.error(N_("“{char}” is not followed by a clause"), i,
+                                   char=c)
                     i += 1
                     continue
                 out.append(Token({"+": "PLUS", "-": "MINUS", "!": "NOT"}[c], c, i))
@@ -170,7 +190,7 @@ class _Scanner:
                 if self.lenient:
                     i += 1
                     continue
-                self.error(f"unexpected {c!r}", i)
+                self.error(N_("unexpected “{char}”"), i, char=c)
             start = i
             value, wild, i = self._term(i)
             # "field : value" (Lucene skips white space between tokens)
@@ -193,7 +213,8 @@ class _Scanner:
                             out.pop()
                             out.append(Token("TERM", value, start))
                             break
-                        self.error(f"field {value!r} has no value", start)
+                        self.error(N_("field “{field}” has no value"), start,
+                                   field=value)
                     continue
             if value in ("AND", "OR", "NOT") and not wild:
                 out.append(Token(value, value, start))
@@ -229,7 +250,7 @@ class _Scanner:
             i += 1
         if self.lenient:
             return "".join(buf), n
-        self.error("unterminated quoted phrase", start)
+        self.error(N_("a quotation mark is not closed"), start)
         raise AssertionError  # unreachable
 
     def _term(self, i: int) -> tuple[str, tuple[int, ...], int]:
@@ -295,9 +316,9 @@ class _Scanner:
         if buf:
             parts.append("".join(buf))
         if close is None:
-            self.error("unterminated range", start)
+            self.error(N_("a range is not closed with ] or }}"), start)
         if len(parts) != 3 or parts[1].upper() != "TO":
-            self.error("a range is written [low TO high]", start)
+            self.error(N_("a range is written [low TO high]"), start)
         low = None if parts[0] == "*" else parts[0]
         high = None if parts[2] == "*" else parts[2]
         tok = Token("RANGE", (low, high, include_low, close == "]"), start)
@@ -323,9 +344,9 @@ class _Parser:
         self.i += 1
         return tok
 
-    def error(self, message: str, tok: Optional[Token]):
+    def error(self, message: str, tok: Optional[Token], **params):
         raise QuerySyntaxError(message, self.text,
-                               tok.pos if tok else len(self.text))
+                               tok.pos if tok else len(self.text), **params)
 
     def parse(self) -> Node:
         node = self.or_expr(None, top=True)
@@ -336,7 +357,7 @@ class _Parser:
                 self.take()
                 rest = self.parse()
                 return _and([node, rest])
-            self.error(f"unexpected {tok.value!r}", tok)
+            self.error(N_("unexpected “{char}”"), tok, char=tok.value)
         return node
 
     # or_expr := and_expr (OR and_expr)*
@@ -376,7 +397,7 @@ class _Parser:
                 if tok is None or tok.kind in ("OR", "RP", "AND"):
                     if self.lenient:
                         continue
-                    self.error("AND is not followed by a clause", tok)
+                    self.error(N_("AND is not followed by a clause"), tok)
             mod = None
             if tok.kind in ("PLUS", "MINUS", "NOT"):
                 mod = self.take().kind
@@ -410,14 +431,14 @@ class _Parser:
         if tok is None:
             if self.lenient:
                 return None
-            self.error("a clause was expected", tok)
+            self.error(N_("a search term was expected"), tok)
         if tok.kind == "LP":
             self.take()
             node = self.or_expr(fieldname)
             end = self.peek()
             if end is None or end.kind != "RP":
                 if not self.lenient:
-                    self.error("missing closing parenthesis", tok)
+                    self.error(N_("a parenthesis is not closed"), tok)
             else:
                 self.take()
             return node
@@ -428,7 +449,7 @@ class _Parser:
             if nxt is None:
                 if self.lenient:
                     return Term(fieldname, name)
-                self.error(f"field {name!r} has no value", tok)
+                self.error(N_("field “{field}” has no value"), tok, field=name)
             if nxt.kind == "LP":
                 return self.clause(name)
             if nxt.kind in ("TERM", "PHRASE", "RANGE"):
@@ -438,7 +459,7 @@ class _Parser:
                 return node
             if self.lenient:
                 return Term(fieldname, name)
-            self.error(f"field {name!r} has no value", tok)
+            self.error(N_("field “{field}” has no value"), tok, field=name)
         if tok.kind == "TERM":
             self.take()
             value = str(tok.value)
@@ -456,7 +477,7 @@ class _Parser:
         if self.lenient:
             self.take()
             return None
-        self.error(f"unexpected {tok.value!r}", tok)
+        self.error(N_("unexpected “{char}”"), tok, char=tok.value)
         return None
 
 
@@ -482,7 +503,7 @@ def parse(text: str, default_and: bool = False, lenient: bool = False) -> Node:
     except QuerySyntaxError:
         raise
     except RecursionError:
-        raise QuerySyntaxError("too deeply nested", text)
+        raise QuerySyntaxError(N_("the query is nested too deeply"), text)
 
 
 def is_flat(node: Node) -> bool:
@@ -510,18 +531,21 @@ def min_should_match(spec: Optional[str], clauses: int) -> int:
         result = clauses
         for part in spec.split():
             if "<" not in part:
-                raise QuerySyntaxError("bad mm (minimum should match)", spec)
+                raise QuerySyntaxError(
+                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
             upto, rule = part.split("<", 1)
             try:
                 if clauses > int(upto):
                     result = _mm_one(rule, clauses)
             except ValueError:
-                raise QuerySyntaxError("bad mm (minimum should match)", spec)
+                raise QuerySyntaxError(
+                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
         return max(0, min(clauses, result))
     try:
         return max(0, min(clauses, _mm_one(spec, clauses)))
     except ValueError:
-        raise QuerySyntaxError("bad mm (minimum should match)", spec)
+        raise QuerySyntaxError(
+                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
 
 
 def _mm_one(rule: str, clauses: int) -> int:
@@ -553,6 +577,10 @@ _UNITS = {
 }
 
 
+_NOT_A_DATE = N_("“{value}” is not a date (write 2024-01-31, "
+                 "2024-01-31T08:00:00Z or NOW-1MONTH)")
+
+
 def parse_date(value: str, now: Optional[dt.datetime] = None) -> dt.datetime:
     """An ISO date/datetime or ``NOW``, with Solr date math; UTC, aware."""
     raw = value.strip()
@@ -563,7 +591,7 @@ def parse_date(value: str, now: Optional[dt.datetime] = None) -> dt.datetime:
     else:
         m = _DATE_RE.match(raw)
         if not m:
-            raise ValueError(f"not a date: {value!r}")
+            raise QuerySyntaxError(_NOT_A_DATE, value, value=value)
         text = m.group("date").replace(" ", "T")
         if text.endswith("Z"):
             text = text[:-1] + "+00:00"
@@ -576,7 +604,7 @@ def parse_date(value: str, now: Optional[dt.datetime] = None) -> dt.datetime:
     while pos < len(math_part):
         m = _MATH_RE.match(math_part, pos)
         if not m or m.group(2) not in _UNITS:
-            raise ValueError(f"bad date math in {value!r}")
+            raise QuerySyntaxError(_NOT_A_DATE, value, value=value)
         op, unit = m.group(1), _UNITS[m.group(2)]
         if op == "/":
             base = _round_down(base, unit)
