@@ -119,6 +119,12 @@ def test_modified_since(app, catalogue):
     assert "modified_since" in response.get_data(as_text=True)
 
 
+def test_filters_cannot_reveal_drafts_or_private_datasets(app, catalogue):
+    for fq in ("+state:draft", "+state:(active OR draft)", "capacity:private", "+state:deleted"):
+        g = graph_of(app.get("/catalog.ttl", query_string={"fq": fq}))
+        assert datasets_in(g) <= {uri(d) for d in catalogue["public"]}, fq
+
+
 def test_bad_page_is_a_client_error(app, catalogue):
     app.get("/catalog.ttl", query_string={"page": "0"}, status=409)
     app.get("/catalog.ttl", query_string={"page": "abc"}, status=409)

@@ -6,15 +6,11 @@ import pytest
 import rdflib
 
 from ckanext.angiang.dcat import mqa
-from dcat_helpers import full_dataset
+from dcat_helpers import PLUGINS, full_dataset
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "dcat angiang_dcat"),
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "angiang_dcat_ap"),
-    pytest.mark.ckan_config("ckanext.angiang.province_code", "91"),
-    pytest.mark.ckan_config(
-        "licenses_group_url", "file://" + __import__("ckanext.angiang", fromlist=["x"]).__path__[0]
-        + "/data/licenses.json"),
 ]
 
 

@@ -11,15 +11,17 @@ not call the originals) and always search as the public would.
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any, Optional
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from dateutil.parser import parse as parse_date
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckanext.dcat import logic as dcat_logic
 from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import catalog_uri
 
 # Dataset types that are not datasets of the catalogue (harvest sources...).
 EXCLUDED_TYPES = ("harvest", "showcase")
@@ -59,7 +61,10 @@ def search_public(data_dict: dict) -> dict:
     as ``package_search`` returns it (``count`` and ``results``)."""
     rows = page_size()
     page = _page(data_dict)
-    fq_list = ["-dataset_type:({0})".format(" OR ".join(EXCLUDED_TYPES))]
+    # Public and active, whatever ``fq`` the caller adds (CKAN drops its own
+    # state filter when ``fq`` mentions ``+state``).
+    fq_list = ["+capacity:public", "+state:active",
+               "-dataset_type:({0})".format(" OR ".join(EXCLUDED_TYPES))]
     since = _modified_since(data_dict)
     if since:
         fq_list.append("metadata_modified:[{0}Z TO *]".format(since))
@@ -79,10 +84,34 @@ def search_public(data_dict: dict) -> dict:
     return tk.get_action("package_search")(context, search)
 
 
+def pagination_info(query: dict, data_dict: dict) -> dict:
+    """Hydra paging of the current request (as ckanext-dcat's, with the
+    query string encoded: its own builds invalid URIs from ``fq`` values
+    with spaces, which the Turtle serializer then refuses)."""
+    if not query["count"]:
+        return {}
+    rows, page = page_size(), _page(data_dict)
+    base = catalog_uri().rstrip("/") + tk.request.path
+    kept = [(k, v) for k, v in tk.request.args.items(multi=True)
+            if k in ("modified_since", "profiles", "q", "fq")]
+
+    def url(number: int) -> str:
+        return base + "?" + urlencode(kept + [("page", str(number))])
+
+    last = max(1, math.ceil(query["count"] / rows))
+    info = {"count": query["count"], "items_per_page": rows, "current": url(page),
+            "first": url(1), "last": url(last)}
+    if page > 1:
+        info["previous"] = url(min(page - 1, last))
+    if page * rows < query["count"]:
+        info["next"] = url(page + 1)
+    return info
+
+
 def catalogue(data_dict: dict) -> str:
     """The serialized catalogue page (``format``: ttl, rdf, xml, jsonld, n3)."""
     query = search_public(data_dict)
-    pagination = dcat_logic._pagination_info(query, data_dict)
+    pagination = pagination_info(query, data_dict)
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
     return serializer.serialize_catalog(
         {}, query["results"], _format=data_dict.get("format"), pagination_info=pagination)

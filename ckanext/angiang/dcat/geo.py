@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Optional
 
-from geomet import wkt
+from geomet import InvalidGeoJSONException, wkt
 
 
 def admin_unit(code: Any) -> Optional[dict[str, str]]:
@@ -162,15 +162,20 @@ def centroid_wkt(geometry: dict) -> Optional[str]:
     return f"POINT({_num(point[0])} {_num(point[1])})"
 
 
+# What geomet raises on geometries it cannot convert.
+GEOMET_ERRORS = (InvalidGeoJSONException, ValueError, TypeError, KeyError, IndexError,
+                 StopIteration)
+
+
 def to_wkt(geometry: dict) -> Optional[str]:
     try:
         return wkt.dumps(geometry, decimals=7)
-    except Exception:  # geomet raises several types on odd input
+    except GEOMET_ERRORS:
         return None
 
 
 def from_wkt(text: str) -> Optional[dict]:
     try:
         return wkt.loads(text)
-    except Exception:
+    except GEOMET_ERRORS:
         return None

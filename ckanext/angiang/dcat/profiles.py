@@ -98,7 +98,9 @@ MULTIPLE_FIELDS = {"theme", "language"}
 def text_language(dataset_dict: dict) -> str:
     """Language tag for the dataset's free text: Vietnamese unless the
     dataset declares languages without Vietnamese, then its first one."""
-    languages = _as_list(dataset_dict.get("language"))
+    languages = [voc.language_code(v) if str(v).startswith("http") else str(v)
+                 for v in _as_list(dataset_dict.get("language"))]
+    languages = [v for v in languages if v and re.fullmatch(r"[a-z]{2,3}", v)]
     if languages and DEFAULT_TEXT_LANGUAGE not in languages:
         return languages[0]
     return DEFAULT_TEXT_LANGUAGE
@@ -158,6 +160,7 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
     # CKAN -> RDF
     # ------------------------------------------------------------------
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        dataset_dict = self._flattened(dataset_dict)
         lang = text_language(dataset_dict)
         super().graph_from_dataset(self._for_base_profile(dataset_dict, lang), dataset_ref)
         self._bind_namespaces()
@@ -167,6 +170,13 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         # licence types are set properly below.
         for licence in set(g.objects(None, DCT.license)):
             g.remove((licence, DCT.type, URIRef(voc.ADMS_LICENCE_TYPE + "UnknownIPR")))
+
+        # dct:identifier is a literal in DCAT-AP, even when it looks like a URL
+        # (ckanext-dcat makes those URIRefs).
+        for value in list(g.objects(dataset_ref, DCT.identifier)):
+            if isinstance(value, URIRef):
+                g.remove((dataset_ref, DCT.identifier, value))
+                g.add((dataset_ref, DCT.identifier, Literal(str(value))))
 
         landing_page = self._landing_page(dataset_dict)
         if landing_page:
@@ -214,6 +224,18 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
             self._add_distribution_details(
                 dataset_ref, dataset_dict, resource_dict, licence, publisher, contact, lang)
 
+    def _flattened(self, dataset_dict: dict) -> dict:
+        """The dataset with its fields at the top: datasets of other portals
+        (harvested, or serialized by a harvest peer) keep some in ``extras``,
+        possibly ``dcat_``-prefixed, the way ckanext-dcat stores them."""
+        flat = dict(dataset_dict)
+        for key in DATASET_FIELDS + ("spatial_uri", "spatial_text"):
+            if flat.get(key) in (None, "", []):
+                value = self._get_dataset_value(dataset_dict, key)
+                if value not in (None, "", []):
+                    flat[key] = value
+        return flat
+
     def _bind_namespaces(self):
         for prefix, namespace in (("dqv", DQV), ("oa", OA), ("gsp", GSP), ("angiang", ANGIANG)):
             self.g.bind(prefix, namespace)
@@ -241,7 +263,8 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         if frequency:
             prepared["frequency"] = (frequency if str(frequency).startswith("http")
                                      else voc.frequency_uri(frequency))
-        languages = [voc.language_uri(code) for code in _as_list(dataset_dict.get("language"))]
+        languages = [code if str(code).startswith("http") else voc.language_uri(code)
+                     for code in _as_list(dataset_dict.get("language"))]
         if any(languages):
             prepared["language"] = [uri for uri in languages if uri]
 
@@ -286,11 +309,8 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         else:
             uri = URIRef(voc.theme_uri(code))
         self.g.add((subject, DCAT.theme, uri))
-        labels = voc.THEMES.get(code or "")
-        if labels:
-            self._add_concept(uri, labels, voc.DATA_THEME)
-        else:
-            self._add_concept(uri, {"en": str(uri).rsplit("/", 1)[-1]})
+        labels = voc.labels("theme", code or "") or {"en": str(uri).rsplit("/", 1)[-1]}
+        self._add_concept(uri, labels, voc.DATA_THEME if str(uri).startswith(voc.DATA_THEME) else None)
 
     def _add_standard(self, subject, value: str, lang: str):
         g = self.g
@@ -340,8 +360,11 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
     def _add_contact(self, dataset_ref, dataset_dict: dict, publisher):
         """vCard contact point: the dataset's contact, by default the agency's
         focal point (Art. 6.2)."""
-        name = dataset_dict.get("contact_name")
-        email = dataset_dict.get("contact_email")
+        # CKAN core's maintainer/author stand in on datasets of other portals.
+        name = (dataset_dict.get("contact_name") or dataset_dict.get("maintainer")
+                or dataset_dict.get("author"))
+        email = (dataset_dict.get("contact_email") or dataset_dict.get("maintainer_email")
+                 or dataset_dict.get("author_email"))
         phone = dataset_dict.get("contact_phone")
         if not (name or email or phone):
             org = _organization(dataset_dict.get("owner_org") or "")
@@ -375,9 +398,15 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         g = self.g
         code = dataset_dict.get("spatial_code")
         geometry = geo.load_geojson(dataset_dict.get("spatial"))
-        if not (code or geometry):
+        other_uri = dataset_dict.get("spatial_uri")  # another portal's location
+        if not (code or geometry or other_uri):
             return
-        location = CleanedURIRef(self._spatial_uri(str(code))) if code else BNode()
+        if code:
+            location = CleanedURIRef(self._spatial_uri(str(code)))
+        elif other_uri and str(other_uri).startswith(("http://", "https://")):
+            location = CleanedURIRef(other_uri)
+        else:
+            location = BNode()
         existing = g.value(location, LOCN.geometry)
         if existing is not None and geometry is not None:
             same = g.value(existing, GSP.asGeoJSON)
@@ -387,6 +416,8 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
                 location = BNode()
         g.add((dataset_ref, DCT.spatial, location))
         self._describe_location(location, code, geometry)
+        if not code and dataset_dict.get("spatial_text"):
+            g.add((location, SKOS.prefLabel, Literal(dataset_dict["spatial_text"])))
 
     def _describe_location(self, location, code, geometry: Optional[dict]):
         g = self.g

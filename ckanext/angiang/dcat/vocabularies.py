@@ -38,77 +38,63 @@ def _code_from(namespace: str, uri: str) -> Optional[str]:
     return None
 
 
-# --- Data themes (dcat:theme) -------------------------------------------------
-# EU "Data theme" authority table; English labels are the table's, Vietnamese
-# ones are the portal's translation.
-THEMES: dict[str, dict[str, str]] = {
-    "AGRI": {"en": "Agriculture, fisheries, forestry and food",
-             "vi": "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"},
-    "ECON": {"en": "Economy and finance", "vi": "Kinh tế và tài chính"},
-    "EDUC": {"en": "Education, culture and sport", "vi": "Giáo dục, văn hóa và thể thao"},
-    "ENER": {"en": "Energy", "vi": "Năng lượng"},
-    "ENVI": {"en": "Environment", "vi": "Môi trường"},
-    "GOVE": {"en": "Government and public sector", "vi": "Chính phủ và khu vực công"},
-    "HEAL": {"en": "Health", "vi": "Y tế"},
-    "INTR": {"en": "International issues", "vi": "Các vấn đề quốc tế"},
-    "JUST": {"en": "Justice, legal system and public safety",
-             "vi": "Tư pháp, hệ thống pháp luật và an toàn công cộng"},
-    "REGI": {"en": "Regions and cities", "vi": "Vùng và đô thị"},
-    "SOCI": {"en": "Population and society", "vi": "Dân số và xã hội"},
-    "TECH": {"en": "Science and technology", "vi": "Khoa học và công nghệ"},
-    "TRAN": {"en": "Transport", "vi": "Giao thông vận tải"},
-}
+# --- Themes, frequencies, languages: the schema's vocabularies -----------------
+# The portal's vocabularies (data/vocabularies.yaml, read by
+# ckanext.angiang.metadata.vocabularies) give each value its EU URI and labels;
+# they are the one place those live.
+
+def _portal_vocabulary():
+    from ckanext.angiang.metadata import vocabularies
+
+    return vocabularies
+
+
+def _uri(name: str, value: str) -> Optional[str]:
+    return _portal_vocabulary().uri(name, str(value)) if value else None
+
+
+def _value(name: str, uri: str) -> Optional[str]:
+    for choice in _portal_vocabulary().choices(name):
+        if choice.get("uri") == uri:
+            return choice["value"]
+    return None
+
+
+def labels(name: str, value: str) -> dict[str, str]:
+    for choice in _portal_vocabulary().choices(name):
+        if choice["value"] == value:
+            return dict(choice["label"])
+    return {}
+
+
 THEME_SCHEME_TITLE = {"en": "Data theme", "vi": "Chủ đề dữ liệu"}
 
 
 def theme_uri(code: str) -> str:
-    return f"{DATA_THEME}/{code}"
+    return _uri("theme", code) or f"{DATA_THEME}/{code}"
 
 
 def theme_code(uri: str) -> Optional[str]:
-    code = _code_from(DATA_THEME, uri)
-    return code if code in THEMES else None
-
-
-# --- Frequencies (dct:accrualPeriodicity) --------------------------------------
-FREQUENCIES: dict[str, str] = {
-    "TRIENNIAL": "triennial", "BIENNIAL": "biennial", "ANNUAL": "annual",
-    "ANNUAL_2": "semiannual", "ANNUAL_3": "three times a year",
-    "QUARTERLY": "quarterly", "BIMONTHLY": "bimonthly", "MONTHLY": "monthly",
-    "MONTHLY_2": "semimonthly", "MONTHLY_3": "three times a month",
-    "BIWEEKLY": "biweekly", "WEEKLY": "weekly", "WEEKLY_2": "semiweekly",
-    "WEEKLY_3": "three times a week", "DAILY": "daily", "DAILY_2": "twice a day",
-    "HOURLY": "hourly", "CONT": "continuous", "UPDATE_CONT": "continuously updated",
-    "IRREG": "irregular", "NEVER": "never", "UNKNOWN": "unknown", "OTHER": "other",
-    "QUADRENNIAL": "quadrennial", "QUINQUENNIAL": "quinquennial",
-    "DECENNIAL": "decennial",
-}
+    """The portal's theme of an EU data-theme URI; None for other themes."""
+    return _value("theme", uri)
 
 
 def frequency_uri(code: str) -> str:
-    return f"{FREQUENCY}/{code}"
+    return _uri("frequency", code) or f"{FREQUENCY}/{code}"
 
 
 def frequency_code(uri: str) -> Optional[str]:
-    return _code_from(FREQUENCY, uri)
-
-
-# --- Languages (dct:language) ---------------------------------------------------
-# The portal stores ISO 639-1 codes; the EU table is keyed by ISO 639-3-like codes.
-LANGUAGES: dict[str, str] = {
-    "vi": "VIE", "en": "ENG", "km": "KHM", "zh": "ZHO", "fr": "FRA", "de": "DEU",
-    "ja": "JPN", "ko": "KOR", "ru": "RUS", "es": "SPA", "th": "THA", "lo": "LAO",
-}
-_LANGUAGES_BACK = {v: k for k, v in LANGUAGES.items()}
+    """The code of an EU frequency URI (the schema then checks it is one of
+    the portal's); None for a URI outside the EU table."""
+    return _value("frequency", uri) or _code_from(FREQUENCY, uri)
 
 
 def language_uri(iso639_1: str) -> Optional[str]:
-    code = LANGUAGES.get((iso639_1 or "").strip().lower())
-    return f"{LANGUAGE}/{code}" if code else None
+    return _uri("language", (iso639_1 or "").strip().lower())
 
 
 def language_code(uri: str) -> Optional[str]:
-    return _LANGUAGES_BACK.get(_code_from(LANGUAGE, uri) or "")
+    return _value("language", uri)
 
 
 # --- File types (dct:format) and media types (dcat:mediaType) ------------------

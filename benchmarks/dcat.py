@@ -1,0 +1,315 @@
+"""Benchmark: exporting the DCAT-AP catalogue page by page (Art. 7.7).
+
+The national portal harvests ``/catalog.ttl`` page after page (Hydra). This
+measures, for a catalogue of 2,000 and of 20,000 public datasets:
+
+- seconds per page of 100 datasets (``GET /catalog.ttl?page=N`` through the
+  CKAN application, PostgreSQL search backend, angiang_dcat_ap profile);
+- peak memory: the Python heap allocated while one page is built
+  (tracemalloc, per page), and the process's peak RSS after every page.
+
+Both must stay flat as the catalogue grows: a page costs the same whether it
+is page 1 of 20 or page 200 of 200.
+
+Baseline, measured in the same run on the same pages: ckanext-dcat's stock
+``euro_dcat_ap_3`` profile (``?profiles=euro_dcat_ap_3``).
+
+Setup of each catalogue (in a database of its own, ``angiang_bench_dcat``):
+``ckan db init`` + ``db upgrade``, the demo agencies and datasets (``ckan
+angiang demo load``, 68 public datasets made through the Action API), then
+copies of those datasets up to the target size, written straight into the
+``package`` table and the search index (same dictionaries with a new id,
+name and identifier; resources shared): indexing 20,000 datasets through the
+API would take an hour and is not what is measured.
+
+Usage (from the repository root; takes about 10 minutes on 2 cores):
+
+    .venv/bin/python benchmarks/dcat.py               # 2,000 and 20,000
+    .venv/bin/python benchmarks/dcat.py --sizes 500 2000
+
+Each size runs in a fresh subprocess, so peak RSS figures are per size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+DATABASE = "angiang_bench_dcat"
+PAGE_SIZE = 100
+
+
+def _plugins() -> str:
+    """ckan.ini's plugins, with the DCAT ones."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read(ROOT / "ckan.ini")
+    plugins = parser.get("app:main", "ckan.plugins").split()
+    for name in ("dcat", "structured_data", "angiang_dcat"):
+        if name not in plugins:
+            plugins.append(name)
+    return " ".join(plugins)
+
+
+def write_ini(directory: pathlib.Path) -> pathlib.Path:
+    ini = directory / "bench-dcat.ini"
+    ini.write_text(textwrap.dedent(f"""\
+        [app:main]
+        use = config:{ROOT / 'ckan.ini'}
+        sqlalchemy.url = postgresql://angiang@127.0.0.1:5432/{DATABASE}
+        ckan.redis.url = redis://127.0.0.1:6379/6
+        ckan.storage_path = {directory / 'storage'}
+        ckan.plugins = {_plugins()}
+        ckanext.dcat.rdf.profiles = angiang_dcat_ap
+        ckanext.dcat.datasets_per_page = {PAGE_SIZE}
+
+        [loggers]
+        keys = root
+
+        [handlers]
+        keys = console
+
+        [formatters]
+        keys = generic
+
+        [logger_root]
+        level = WARNING
+        handlers = console
+
+        [handler_console]
+        class = StreamHandler
+        args = (sys.stderr,)
+        level = NOTSET
+        formatter = generic
+
+        [formatter_generic]
+        format = %(levelname)s [%(name)s] %(message)s
+        """))
+    return ini
+
+
+def ckan(ini: pathlib.Path, *args: str) -> None:
+    subprocess.run([str(VENV_BIN / "ckan"), "-c", str(ini), *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def prepare_database(ini: pathlib.Path) -> None:
+    subprocess.run([str(ROOT / "scripts" / "services.sh"), DATABASE], check=True,
+                   stderr=subprocess.DEVNULL)
+    ckan(ini, "db", "clean", "--yes")
+    ckan(ini, "db", "init")
+    ckan(ini, "db", "upgrade")
+    ckan(ini, "angiang", "demo", "load")
+
+
+# --- worker (one catalogue size, in its own process) -------------------------------
+
+def _clone_catalogue(target: int) -> int:
+    """Copy the public demo datasets (package rows and search index rows)
+    until ``target`` public datasets exist. Returns the public count."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    from ckanext.angiang.search.model import index_table
+
+    pkg = model.package_table
+    conn = model.Session.connection()
+    templates = conn.execute(sa.select(pkg).where(
+        pkg.c.state == "active", pkg.c.private.is_(False), pkg.c.type == "dataset")).mappings().all()
+    indexed = {row["id"]: row for row in conn.execute(sa.select(index_table)).mappings()}
+    count = len(templates)
+    copies, index_rows, n = [], [], 0
+    while count + len(copies) < target:
+        template = templates[n % len(templates)]
+        n += 1
+        new_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{template['id']}/{n}"))
+        suffix = f"-{n}"
+        row = dict(template)
+        row.update(id=new_id, name=(template["name"][:90] + suffix),
+                   metadata_modified=template["metadata_modified"].replace(microsecond=0)
+                   - __import__("datetime").timedelta(seconds=n))
+        extras = dict(template["extras"] or {})
+        if extras.get("identifier"):
+            extras["identifier"] = f"{extras['identifier']}{suffix}"
+        row["extras"] = extras
+        copies.append(row)
+
+        source = indexed[template["id"]]
+        irow = dict(source)
+        for key in ("data_dict", "validated_data_dict"):
+            data = json.loads(source[key])
+            data.update(id=new_id, name=row["name"], metadata_modified=row["metadata_modified"].isoformat())
+            if data.get("identifier"):
+                data["identifier"] = extras["identifier"]
+            for res in data.get("resources", []):
+                res["package_id"] = new_id
+            irow[key] = json.dumps(data)
+        doc = dict(source["doc"])
+        doc.update(id=new_id, name=row["name"])
+        irow.update(index_id=uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex, id=new_id, name=row["name"],
+                    metadata_modified=row["metadata_modified"], doc=doc)
+        irow.pop("indexed_at", None)
+        index_rows.append(irow)
+        if len(copies) >= 2000:
+            conn.execute(pkg.insert(), copies)
+            conn.execute(index_table.insert(), index_rows)
+            copies, index_rows = [], []
+    if copies:
+        conn.execute(pkg.insert(), copies)
+        conn.execute(index_table.insert(), index_rows)
+    model.Session.commit()
+    return conn.execute(sa.select(sa.func.count()).select_from(pkg).where(
+        pkg.c.state == "active", pkg.c.private.is_(False), pkg.c.type == "dataset")).scalar()
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(ini: str, size: int, baseline_every: int) -> dict:
+    import gc
+    import tracemalloc
+
+    import rdflib
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(ini))
+    flask_app = app._wsgi_app
+    with flask_app.app_context():
+        public = _clone_catalogue(size)
+    client = flask_app.test_client()
+    pages = -(-public // PAGE_SIZE)
+
+    def fetch(page: int, profiles: str = "") -> tuple[float, float, int]:
+        query = {"page": str(page)}
+        if profiles:
+            query["profiles"] = profiles
+        gc.collect()
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get("/catalog.ttl", query_string=query)
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert response.status_code == 200, response.status_code
+        return elapsed, peak / 2**20, len(response.data)
+
+    # Warm-up (imports, caches), not counted.
+    fetch(1)
+    fetch(1, "euro_dcat_ap_3")
+
+    ours, rss = [], []
+    datasets_seen = 0
+    for page in range(1, pages + 1):
+        elapsed, heap, nbytes = fetch(page)
+        ours.append({"page": page, "seconds": elapsed, "heap_mb": heap, "bytes": nbytes})
+        rss.append(_rss_mb())
+        if page in (1, pages):
+            g = rdflib.Graph()
+            g.parse(data=client.get("/catalog.ttl", query_string={"page": str(page)}).data,
+                    format="turtle")
+            datasets_seen += len(set(g.subjects(rdflib.RDF.type,
+                                                rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset"))))
+    baseline = []
+    for page in range(1, pages + 1, baseline_every):
+        elapsed, heap, nbytes = fetch(page, "euro_dcat_ap_3")
+        baseline.append({"page": page, "seconds": elapsed, "heap_mb": heap, "bytes": nbytes})
+    return {"size": public, "pages": pages, "ours": ours, "baseline": baseline,
+            "rss_mb": rss, "first_and_last_page_datasets": datasets_seen}
+
+
+# --- report -----------------------------------------------------------------------
+
+def _summary(rows: list[dict], key: str) -> dict:
+    values = [r[key] for r in rows]
+    values_sorted = sorted(values)
+    return {
+        "mean": statistics.mean(values),
+        "p50": statistics.median(values),
+        "p95": values_sorted[max(0, int(len(values_sorted) * 0.95) - 1)],
+        "max": max(values),
+        "first": rows[0][key],
+        "last": rows[-1][key],
+    }
+
+
+def report(results: list[dict]) -> str:
+    lines = [f"DCAT catalogue export, pages of {PAGE_SIZE} datasets "
+             "(GET /catalog.ttl?page=N in process; angiang_dcat_ap vs stock euro_dcat_ap_3)", ""]
+    header = (f"{'datasets':>9} {'pages':>6} {'profile':<15} {'s/page mean':>11} {'p50':>6} "
+              f"{'p95':>6} {'max':>6} {'first':>6} {'last':>6} {'heap MB/page max':>16} {'KB/page':>8}")
+    lines += [header, "-" * len(header)]
+    for result in results:
+        for label, rows in (("angiang_dcat_ap", result["ours"]), ("euro_dcat_ap_3", result["baseline"])):
+            t = _summary(rows, "seconds")
+            h = _summary(rows, "heap_mb")
+            kb = statistics.mean(r["bytes"] for r in rows) / 1024
+            lines.append(f"{result['size']:>9} {result['pages']:>6} {label:<15} {t['mean']:>11.3f} "
+                         f"{t['p50']:>6.3f} {t['p95']:>6.3f} {t['max']:>6.3f} {t['first']:>6.3f} "
+                         f"{t['last']:>6.3f} {h['max']:>16.1f} {kb:>8.0f}")
+    lines.append("")
+    for result in results:
+        rss = result["rss_mb"]
+        tenth = max(1, len(rss) // 10)
+        lines.append(f"{result['size']:>6} datasets: peak RSS {rss[tenth - 1]:.0f} MB after "
+                     f"{tenth} pages, {rss[-1]:.0f} MB after all {len(rss)} pages")
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        ratio = (statistics.mean(r["seconds"] for r in large["ours"])
+                 / statistics.mean(r["seconds"] for r in small["ours"]))
+        heap = (max(r["heap_mb"] for r in large["ours"]) / max(r["heap_mb"] for r in small["ours"]))
+        lines.append("")
+        lines.append(f"{large['size']} vs {small['size']} datasets: seconds per page x{ratio:.2f}, "
+                     f"heap per page x{heap:.2f}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--baseline-every", type=int, default=5,
+                        help="measure the stock profile on every Nth page")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ini", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print raw results as JSON")
+    args = parser.parse_args()
+
+    if args.worker:
+        print(json.dumps(worker(args.ini, args.sizes[0], args.baseline_every)))
+        return 0
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-dcat-") as tmp:
+        ini = write_ini(pathlib.Path(tmp))
+        for size in args.sizes:
+            started = time.perf_counter()
+            prepare_database(ini)
+            proc = subprocess.run(
+                [str(VENV_BIN / "python"), __file__, "--worker", "--ini", str(ini),
+                 "--sizes", str(size), "--baseline-every", str(args.baseline_every)],
+                check=True, capture_output=True, text=True, cwd=str(ROOT))
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            print(f"size {size}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.json:
+        print(json.dumps(results))
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
