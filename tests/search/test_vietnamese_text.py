@@ -81,3 +81,26 @@ class TestPostgresConfigurations:
             db, "SELECT to_tsvector('angiang_exact', 'đạt đài') @@ "
                 "phraseto_tsquery('angiang_exact', 'đất đai')")
         assert same_folded is True and same_exact is False
+
+
+@pytest.mark.ckan_config("ckan.plugins", "angiang angiang_search")
+@pytest.mark.ckan_config("ckan.locale_default", "vi")
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_query_errors_are_explained_in_vietnamese(app):
+    res = app.get("/api/3/action/package_search", query_string={"q": 'title:"đất đai'},
+                  status=400)
+    message = res.json["error"]["message"]
+    assert "Không hiểu được truy vấn tìm kiếm" in message
+    assert "thiếu dấu ngoặc kép đóng" in message
+    res = app.get("/api/3/action/package_search",
+                  query_string={"fq": "metadata_modified:[hômqua TO NOW]"}, status=400)
+    assert "không phải ngày" in res.json["error"]["message"]
+
+
+@pytest.mark.ckan_config("ckan.plugins", "angiang_search")
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_query_errors_in_english(app):
+    res = app.get("/api/3/action/package_search", query_string={"q": "title:(đất"},
+                  status=400)
+    assert "Cannot parse the search query" in res.json["error"]["message"]
+    assert "a parenthesis is not closed" in res.json["error"]["message"]

@@ -11,6 +11,9 @@ the row instead, and every filtered scan read TOAST. Now:
 - ``tsv_ab`` (weights A and B, no accents) and ``tsv_exact`` (A and B with
   accents) are small and stay in the row: every match is ranked on them.
 
+The GIN index on ``tsv_exact`` goes: nothing is matched on it, only ranked,
+and every write paid for it.
+
 Existing rows get ``tsv_ab`` from their ``tsv`` (ts_filter keeps A and B);
 ``ckan search-index rebuild`` moves them to the new layout.
 
@@ -37,8 +40,12 @@ def upgrade():
                "ALTER COLUMN tsv_exact SET STORAGE MAIN")
     op.execute("UPDATE angiang_search_index SET tsv_ab = ts_filter(tsv, '{a,b}') "
                "WHERE tsv_ab IS NULL")
+    op.execute("DROP INDEX IF EXISTS angiang_search_index_tsv_exact_idx")
 
 
 def downgrade():
+    op.execute("CREATE INDEX IF NOT EXISTS angiang_search_index_tsv_exact_idx "
+               "ON angiang_search_index USING gin (tsv_exact) "
+               "WITH (fastupdate = off)")
     op.execute("ALTER TABLE angiang_search_index DROP COLUMN IF EXISTS tsv_ab")
     op.execute("ALTER TABLE angiang_search_index ALTER COLUMN tsv SET STORAGE MAIN")
