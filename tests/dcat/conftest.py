@@ -1,24 +1,30 @@
-"""Fixtures of the DCAT tests."""
-import os
+"""Fixtures of the DCAT tests.
 
+The DCAT plugins come from test.ini's ``ckan.plugins``; ``dcat_plugins``
+makes sure they are on (appending them when a configuration lacks them) and
+loads the plugins, so the tests run with the portal as configured.
+"""
 import pytest
 
-import ckan.plugins as p
-from ckan.cli.db import _resolve_alembic_config
-
-from dcat_helpers import make_agency
+from dcat_helpers import DCAT_PLUGINS, make_agency, plugins_with_migrations
 
 
-def _plugins_with_migrations(names):
-    for name in names:
-        if not p.plugin_loaded(name):
-            continue
-        try:
-            path = _resolve_alembic_config(name)
-        except (ImportError, AttributeError, TypeError):
-            continue  # not a plugin with an alembic folder
-        if path and os.path.exists(path):
-            yield name
+def _with(ckan_config, monkeypatch, request, extra):
+    current = ckan_config.get("ckan.plugins") or []
+    names = current.split() if isinstance(current, str) else list(current)
+    monkeypatch.setitem(ckan_config, "ckan.plugins", names + [n for n in extra if n not in names])
+    request.getfixturevalue("with_plugins")
+
+
+@pytest.fixture
+def dcat_plugins(ckan_config, monkeypatch, request):
+    _with(ckan_config, monkeypatch, request, DCAT_PLUGINS)
+
+
+@pytest.fixture
+def harvest_plugins(ckan_config, monkeypatch, request):
+    """The DCAT plugins and ckanext-harvest with ckanext-dcat's own RDF harvester."""
+    _with(ckan_config, monkeypatch, request, DCAT_PLUGINS + ["harvest", "dcat_rdf_harvester"])
 
 
 @pytest.fixture
@@ -26,11 +32,11 @@ def clean_db(reset_db, migrate_db_for, ckan_config):
     """CKAN's clean_db, plus the migrations of the enabled plugins
     (angiang_search's index table, activity, harvest)."""
     reset_db()
-    for name in _plugins_with_migrations(ckan_config.get("ckan.plugins") or []):
+    for name in plugins_with_migrations(ckan_config.get("ckan.plugins") or []):
         migrate_db_for(name)
 
 
 @pytest.fixture
-def agency(clean_db):
+def agency(dcat_plugins, clean_db):
     """The publishing agency of the full dataset, in the database."""
     return make_agency()

@@ -9,14 +9,12 @@ from rdflib.namespace import RDF
 from ckanext.dcat.profiles.base import DCAT
 
 from ckanext.angiang.dcat import shacl
-from dcat_helpers import PLUGINS
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 
-@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "30")
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("dcat_plugins", "clean_db")
 def test_demo_catalogue_is_valid_and_excellent(app, cli):
     from ckan.cli.cli import ckan
     from ckanext.angiang import demo

@@ -12,13 +12,12 @@ from rdflib.namespace import RDF
 from ckan.tests import helpers
 from ckanext.dcat.profiles.base import DCAT, DCT, FOAF
 
-from dcat_helpers import PLUGINS, create_dataset, create_agency, sysadmin_name
+from dcat_helpers import create_dataset, create_agency, sysadmin_name
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.usefixtures("with_plugins", "clean_db"),
+    pytest.mark.usefixtures("dcat_plugins", "clean_db"),
 ]
 
 

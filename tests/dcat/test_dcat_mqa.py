@@ -6,10 +6,9 @@ import pytest
 import rdflib
 
 from ckanext.angiang.dcat import mqa
-from dcat_helpers import PLUGINS, full_dataset
+from dcat_helpers import full_dataset
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "angiang_dcat_ap"),
 ]
 
@@ -70,7 +69,7 @@ def test_url_checks_use_real_http(web_server):
     assert results["http://127.0.0.1:9/closed"][0] is False
 
 
-@pytest.mark.usefixtures("with_plugins", "agency")
+@pytest.mark.usefixtures("dcat_plugins", "agency")
 def test_score_of_the_full_dataset(web_server):
     """One CSV file (downloadable, sized) and one API (no download URL, no size)."""
     from ckanext.dcat.processors import RDFSerializer
@@ -100,7 +99,7 @@ def test_score_of_the_full_dataset(web_server):
     assert "Score: 377.5 / 405 (Excellent)" in text
 
 
-@pytest.mark.usefixtures("with_plugins", "agency")
+@pytest.mark.usefixtures("dcat_plugins", "agency")
 def test_unreachable_urls_and_violations_lower_the_score(web_server):
     from ckanext.dcat.processors import RDFSerializer
 

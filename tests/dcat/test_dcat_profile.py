@@ -11,7 +11,7 @@ from ckanext.dcat.profiles.base import (
 )
 
 from ckanext.angiang.dcat.profiles import AngiangDCATAPProfile, DQV, OA, CATALOGUE_CODE
-from dcat_helpers import PLUGINS, AGENCY, AGENCY_ID, full_dataset, make_agency, parse, serialize
+from dcat_helpers import AGENCY, AGENCY_ID, full_dataset, make_agency, parse, serialize
 
 EU = "http://publications.europa.eu/resource/authority/"
 DATASET_URI = URIRef("http://test.ckan.net/dataset/4f0c6b1e-7a52-4d3e-9b61-1f1e0c2a0001")
@@ -19,9 +19,8 @@ FILE_URI = URIRef(str(DATASET_URI) + "/resource/9d1c2b3a-0000-4a5b-8c6d-00000000
 API_URI = URIRef(str(DATASET_URI) + "/resource/9d1c2b3a-0000-4a5b-8c6d-000000000011")
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "angiang_dcat_ap"),
-    pytest.mark.usefixtures("with_plugins"),
+    pytest.mark.usefixtures("dcat_plugins"),
 ]
 
 

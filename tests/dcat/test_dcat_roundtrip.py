@@ -11,15 +11,14 @@ import rdflib
 
 from ckan.tests import helpers
 
-from dcat_helpers import PLUGINS, create_agency, create_dataset
+from dcat_helpers import create_agency, create_dataset, plugins_with_migrations
 
 SITE = "http://test.ckan.net"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS + " harvest dcat_rdf_harvester"),
     pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2"),
-    pytest.mark.usefixtures("with_plugins"),
+    pytest.mark.usefixtures("harvest_plugins"),
 ]
 
 
@@ -122,7 +121,7 @@ def comparable(dataset: dict, agency_codes: dict) -> dict:
     return out
 
 
-def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db, migrate_db_for):
+def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db, migrate_db_for, ckan_config):
     from ckanext.dcat.harvesters import DCATRDFHarvester
     from ckanext.harvest.tests.factories import HarvestJobObj, HarvestSourceObj
     from ckanext.harvest.tests.lib import run_harvest_job
@@ -151,7 +150,7 @@ def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db, migrate_db_f
 
     # A fresh database: the same agencies (other ids), no dataset.
     reset_db()
-    for plugin in ("activity", "angiang_search", "harvest"):
+    for plugin in plugins_with_migrations(ckan_config["ckan.plugins"]):
         migrate_db_for(plugin)
     agency = create_agency()
     other = create_agency(title="UBND phường Long Xuyên", name="ubnd-long-xuyen",

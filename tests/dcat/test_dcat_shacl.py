@@ -6,7 +6,7 @@ import pytest
 import rdflib
 
 from ckanext.angiang.dcat import shacl
-from dcat_helpers import PLUGINS, full_dataset
+from dcat_helpers import full_dataset
 
 REFERENCE = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "dcat-ap-shacl" / "3.0.1"
 VENDORED = {
@@ -19,7 +19,6 @@ VENDORED = {
 }
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "angiang_dcat_ap"),
 ]
 
@@ -55,7 +54,7 @@ def test_shapes_catch_an_incomplete_dataset():
     assert ("r", "format") in found  # a literal is not a dct:MediaTypeOrExtent
 
 
-@pytest.mark.usefixtures("with_plugins", "agency")
+@pytest.mark.usefixtures("dcat_plugins", "agency")
 def test_full_dataset_and_catalogue_have_no_violation_and_no_warning():
     from ckanext.dcat.processors import RDFSerializer
 
