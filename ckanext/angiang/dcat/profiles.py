@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from typing import Any, Iterable, Optional
 
 from rdflib import BNode, Literal, Namespace, URIRef
@@ -144,13 +145,25 @@ def _tel_uri(phone: str) -> Optional[URIRef]:
     return URIRef("tel:" + number)
 
 
-def _organization(owner_org: str) -> Optional[model.Group]:
+# Agencies already read for a graph: a catalogue page serializes up to a
+# hundred datasets of a few agencies with one graph (weakly keyed, so the
+# entries go with the graph at the end of the request).
+_AGENCIES: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+
+
+def _organization(owner_org: str, graph=None) -> Optional[dict]:
+    """``{"id", "name", "title", "extras"}`` of an active organization."""
     if not owner_org:
         return None
-    group = model.Group.get(owner_org)
-    if group is None or not group.is_organization or group.state != "active":
-        return None
-    return group
+    cache = _AGENCIES.setdefault(graph, {}) if graph is not None else {}
+    if owner_org not in cache:
+        group = model.Group.get(owner_org)
+        if group is None or not group.is_organization or group.state != "active":
+            cache[owner_org] = None
+        else:
+            cache[owner_org] = {"id": group.id, "name": group.name, "title": group.title,
+                                "extras": dict(group.extras or {})}
+    return cache[owner_org]
 
 
 class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
@@ -327,18 +340,18 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         """The agency as ``foaf:Organization`` (name, code, e-mail, phone, type)."""
         g = self.g
         org = _organization(dataset_dict.get("owner_org") or
-                            (dataset_dict.get("organization") or {}).get("id"))
+                            (dataset_dict.get("organization") or {}).get("id"), g)
         if org is None:
             return None
         ref = CleanedURIRef(publisher_uri_organization_fallback(
-            {"organization": {"id": org.id}}))
+            {"organization": {"id": org["id"]}}))
         g.add((dataset_ref, DCT.publisher, ref))
         if (ref, RDF.type, FOAF.Organization) in g:
             return ref  # already described in this graph (catalogue page)
-        extras = org.extras or {}
+        extras = org["extras"]
         g.add((ref, RDF.type, FOAF.Organization))
         g.add((ref, RDF.type, FOAF.Agent))
-        g.add((ref, FOAF.name, Literal(org.title or org.name, lang="vi")))
+        g.add((ref, FOAF.name, Literal(org["title"] or org["name"], lang="vi")))
         if extras.get("short_name"):
             g.add((ref, SKOS.altLabel, Literal(extras["short_name"], lang="vi")))
         if extras.get("agency_code"):
@@ -367,8 +380,8 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
                  or dataset_dict.get("author_email"))
         phone = dataset_dict.get("contact_phone")
         if not (name or email or phone):
-            org = _organization(dataset_dict.get("owner_org") or "")
-            extras = (org.extras or {}) if org else {}
+            org = _organization(dataset_dict.get("owner_org") or "", self.g)
+            extras = org["extras"] if org else {}
             name = extras.get("focal_point_name")
             email = extras.get("focal_point_email")
             phone = extras.get("focal_point_phone")
