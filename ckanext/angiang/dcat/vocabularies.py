@@ -13,6 +13,7 @@ licence types) and ``dct:title`` on every ``skos:ConceptScheme``.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -244,27 +245,37 @@ LICENCE_TYPES: dict[str, str] = {
 }
 
 
-def licence_type_codes(license_id: str, license_url: str = "") -> list[str]:
-    """ADMS licence types of a licence, recognised from its id or URL.
+# Licences of the portal's register (data/licenses.json) that no URL pattern
+# below recognises. The statutory terms (Art. 4; Art. 18 Decree 47/2020/NĐ-CP)
+# let anyone reuse the data, citing the source.
+LICENCE_TYPES_BY_ID = {
+    "vn-nd47-2020-dieu-18": ["Attribution"],
+}
+_CC_TYPES = {"by": "Attribution", "sa": "ShareAlike", "nc": "NonCommercialUse",
+             "nd": "NoDerivativeWork"}
 
-    The portal's statutory terms (Art. 4, Art. 43 Law on E-Transactions 2023)
-    require users to cite the source, hence Attribution.
-    """
-    key = f"{license_id or ''} {license_url or ''}".lower()
-    types: list[str] = []
-    if any(m in key for m in ("cc0", "cc-zero", "publicdomain", "pddl", "odc-pddl")):
+
+def licence_type_codes(license_id: str, license_url: str = "") -> list[str]:
+    """ADMS licence types of a licence, from the portal's list, the licence
+    URL (Creative Commons, Open Data Commons) or CKAN's usual ids; otherwise
+    ``UnknownIPR``."""
+    if license_id in LICENCE_TYPES_BY_ID:
+        return list(LICENCE_TYPES_BY_ID[license_id])
+    url = (license_url or "").lower()
+    lid = (license_id or "").lower()
+    match = re.search(r"creativecommons\.org/licenses/([a-z-]+)/", url) or \
+        re.fullmatch(r"cc-((?:by|sa|nc|nd)(?:-(?:by|sa|nc|nd))*)(?:-[\d.]+)?", lid)
+    if match:
+        return [_CC_TYPES[part] for part in match.group(1).split("-") if part in _CC_TYPES]
+    if "creativecommons.org/publicdomain/" in url or lid in ("cc-zero", "cc0", "cc0-1.0"):
         return ["PublicDomain"]
-    if any(m in key for m in ("cc-by", "/by/", "/by-sa/", "/by-nc", "odc-by", "odc-odbl",
-                              "odbl", "ogl", "attribution", "statutory", "luat", "nd-47",
-                              "vn-open", "angiang")):
-        types.append("Attribution")
-    if any(m in key for m in ("-sa", "by-sa", "odbl")):
-        types.append("ShareAlike")
-    if any(m in key for m in ("-nc", "noncommercial")):
-        types.append("NonCommercialUse")
-    if any(m in key for m in ("-nd", "noderiv")):
-        types.append("NoDerivativeWork")
-    return types or ["UnknownIPR"]
+    if "opendatacommons.org/licenses/pddl" in url or lid in ("odc-pddl", "pddl-1.0"):
+        return ["PublicDomain"]
+    if "opendatacommons.org/licenses/odbl" in url or lid in ("odc-odbl", "odbl-1.0"):
+        return ["Attribution", "ShareAlike"]
+    if "opendatacommons.org/licenses/by" in url or lid in ("odc-by", "odc-by-1.0"):
+        return ["Attribution"]
+    return ["UnknownIPR"]
 
 
 def licence_type_uri(code: str) -> str:
