@@ -89,6 +89,16 @@ def validation_messages(error_dict: dict) -> str:
 class AngiangHarvesterBase(HarvesterBase):
     """Base of the portal's harvesters (not a plugin by itself)."""
 
+    def __new__(cls, *args, **kwargs):
+        # CKAN 2.12's SingletonPlugin.__new__ tests ``hasattr(cls, "_instance")``,
+        # which finds the *parent's* instance through inheritance: once the stock
+        # ``dcat_rdf_harvester`` (or ``ckan_harvester``) was loaded, loading our
+        # subclass returned that parent instance and ``angiang_dcat_rdf`` never
+        # registered. Look for an instance of this very class only.
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
     # -- names ---------------------------------------------------------------
     @classmethod
     def _gen_new_name(cls, title, existing_name=None, append_type=None):
