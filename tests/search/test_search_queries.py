@@ -2,6 +2,7 @@
 extensions send, paging, sorting, facets and errors."""
 import datetime as dt
 import json
+import os
 
 import pytest
 import sqlalchemy as sa
@@ -352,6 +353,26 @@ class TestIndexLifecycle:
         assert "Packages not indexed = 0 out of 2" in result.output
         result = cli.invoke(ckan, ["search-index", "show", "one"])
         assert result.exit_code == 0 and "one" in result.output
+
+    def test_cli_rebuild_fast_in_forked_processes(self, dataset, ckan_config,
+                                                   index_rows):
+        # `ckan search-index rebuild-fast` forks a process per CPU; each must
+        # not reuse a database connection it inherited (it hangs or fails
+        # with "PGRES_TUPLES_OK"): backend._forget_inherited_connections
+        import subprocess
+        import sys
+        for n in range(4):
+            dataset(name=f"fast-{n}")
+        search.clear_all()
+        assert index_rows() == {}
+        model.Session.remove()
+        ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
+        done = subprocess.run(
+            [ckan_bin, "-c", ckan_config["__file__"], "search-index", "rebuild-fast"],
+            capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Error" not in done.stderr, done.stderr[-2000:]
+        assert index_rows() == {f"fast-{n}": "active" for n in range(4)}
 
     def test_make_connection_is_replaced_everywhere(self):
         import ckan.lib.search.common as common

@@ -17,6 +17,7 @@ before running tests that were written for a site-wide Solr.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any, Callable, Optional
 
@@ -54,6 +55,22 @@ def check_schema_version(schema_file: Optional[str] = None) -> bool:
     return True
 
 
+def _forget_inherited_connections() -> None:
+    """In a forked child (``ckan search-index rebuild-fast`` forks one per
+    CPU; so do preloading servers), drop the parent's pooled database
+    connections without touching them: a socket two processes use corrupts
+    both ("error with status PGRES_TUPLES_OK"). SQLAlchemy's documented
+    recipe for multiprocessing: ``engine.dispose(close=False)``."""
+    import ckan.model as model
+
+    model.Session.registry.clear()
+    if model.meta.engine is not None:
+        model.meta.engine.dispose(close=False)
+
+
+_fork_hook: list[bool] = []
+
+
 def installed() -> bool:
     return common.make_connection is make_connection
 
@@ -73,3 +90,6 @@ def install(config: Any = None) -> None:
         except Exception:  # exotic lazy modules; the known ones are plain
             continue
     search.check_solr_schema_version = check_schema_version
+    if not _fork_hook:
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook.append(True)

@@ -276,21 +276,20 @@ COLUMNS = [
 
 UPSERT_SQL = sa.text(
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, tsv, tsv_ab, tsv_exact, "
-    f"indexed_at) "
-    f"VALUES ("
+    f"indexed_at) SELECT "
     + ", ".join(
         "CAST(:doc AS jsonb)" if c == "doc"
         else f"CAST(:{c} AS text[])" if c in ("tags", "groups", "res_format",
                                                "permission_labels")
         else f":{c}"
         for c in COLUMNS)
-    + f", {_vector(CONFIG_FOLDED)}, {_vector(CONFIG_FOLDED, 'AB')}, "
-      f"{_vector(CONFIG_EXACT, 'AB')}, now()) "
+    # tsv_ab is tsv's groups A and B: filtered, not parsed again
+    + f", v.tsv, ts_filter(v.tsv, '{{a,b}}'), {_vector(CONFIG_EXACT, 'AB')}, now() "
+    f"FROM (SELECT {_vector(CONFIG_FOLDED)} AS tsv) AS v "
     f"ON CONFLICT (index_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
     + ", tsv = EXCLUDED.tsv, tsv_ab = EXCLUDED.tsv_ab, "
-      "tsv_exact = EXCLUDED.tsv_exact, "
-      "indexed_at = EXCLUDED.indexed_at"
+      "tsv_exact = EXCLUDED.tsv_exact, indexed_at = EXCLUDED.indexed_at"
 )
 
 

@@ -55,8 +55,11 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
                              else f"{alias}sk{n}"))
         return ", ".join(out)
 
+    sks = [f"sk{n}" for n, k in enumerate(others)
+           if k.expr not in ("index_id", SCORE)]
     cols = ", ".join(["index_id", f"{ranking.cheap} AS s1"] + extra
                      + source_columns(specs))
+    keep = "".join(f", {c}" for c in sks)
     window = max(0, int(ranking.window))
     parts = [TOTAL]
     if rows > 0:
@@ -66,15 +69,20 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
             f"FROM (SELECT * FROM ranked ORDER BY {order} "
             f"LIMIT {int(rows)} OFFSET {int(start)}) AS page")
     parts += facet_branches(specs, params)
+    # Every step is materialised and the window is removed from the rest
+    # with NOT IN (a hashed subplan): PostgreSQL's estimates of word matches
+    # are rough, and a join here once became a nested loop sorting the
+    # matches again for each match (measured: 0.7 s instead of 20 ms).
     return (
         f"WITH m AS MATERIALIZED (SELECT {cols} FROM {TABLE} WHERE {where}), "
-        f"win AS (SELECT index_id FROM m ORDER BY s1 {direction}, {tail()} "
-        f"LIMIT {window}), "
-        f"resc AS (SELECT t.index_id, {ranking.full} AS s2 FROM {TABLE} t "
-        f"JOIN win USING (index_id)), "
-        f"ranked AS (SELECT m.*, CASE WHEN r.index_id IS NULL THEN 1 ELSE 0 END "
-        f"AS tier, CAST(coalesce(r.s2, m.s1) AS float8) AS s "
-        f"FROM m LEFT JOIN resc r USING (index_id)) "
+        f"win AS MATERIALIZED (SELECT index_id{keep} FROM m "
+        f"ORDER BY s1 {direction}, {tail()} LIMIT {window}), "
+        f"resc AS MATERIALIZED (SELECT w.index_id{''.join(f', w.{c}' for c in sks)}, "
+        f"CAST({ranking.full} AS float8) AS s FROM win w "
+        f"JOIN {TABLE} t ON t.index_id = w.index_id), "
+        f"ranked AS (SELECT index_id{keep}, 0 AS tier, s FROM resc "
+        f"UNION ALL SELECT index_id{keep}, 1 AS tier, CAST(s1 AS float8) AS s "
+        f"FROM m WHERE index_id NOT IN (SELECT index_id FROM win)) "
         + " UNION ALL ".join(parts))
 
 
