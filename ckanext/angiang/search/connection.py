@@ -32,9 +32,8 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from . import facets as facets_mod
 from . import statements
 from . import index as index_mod
-from . import query_parser as qp
-from .compiler import (SCORE, Compiled, Compiler, Params, SortError,
-                       bbox_sql, order_by, rank_sql)
+from . import where as where_mod
+from .compiler import SCORE, Params, SortError, order_by, rank_sql
 from .messages import N_, translate
 from .model import TABLE, ensure_schema
 from .text import normalize
@@ -44,23 +43,6 @@ log = logging.getLogger(__name__)
 # Columns that can answer ``fl`` without reading the stored document.
 _COLUMN_FIELDS = {"id", "name", "index_id", "site_id", "data_dict",
                   "validated_data_dict"}
-_LOCAL_PARAMS_RE = re.compile(
-    r"""\s*(?:([A-Za-z_][\w.]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^\s}]+))|([A-Za-z_][\w.]*))"""
-)
-_NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
-# The spatial filter ckanext-spatial's "solr-bbox" backend sends.
-_SPATIAL_BF_RE = re.compile(
-    r"^div\(mul\(mul\(max\(0,sub\(min\(" + _NUM + r",maxx\),max\(" + _NUM
-    + r",minx\)\)\),max\(0,sub\(min\(" + _NUM + r",maxy\),max\(" + _NUM
-    + r",miny\)\)\)\),2\),add\(" + _NUM + r",mul\(sub\(maxy,miny\),sub\(maxx,minx\)\)\)\)$"
-)
-# ... and its "solr-spatial-field" backend.
-_ENVELOPE_RE = re.compile(
-    r"^Intersects\(ENVELOPE\(\s*" + _NUM + r"\s*,\s*" + _NUM + r"\s*,\s*"
-    + _NUM + r"\s*,\s*" + _NUM + r"\s*\)\)$"
-)
-
-
 def _query_error(message: str, **params: Any) -> SearchQueryError:
     return SearchQueryError(translate(message, **params))
 
@@ -81,73 +63,6 @@ def _as_int(value: Any, name: str, default: int) -> int:
     except (TypeError, ValueError):
         raise _query_error(N_("“{name}” must be a whole number, not “{value}”"),
                            name=name, value=value)
-
-
-class LocalParams:
-    """``{!type k=v ...}rest`` at the start of a q/fq value."""
-
-    def __init__(self, kind: str, options: dict[str, list[str]], body: str):
-        self.kind = kind
-        self.options = options
-        self.body = body
-
-    def get(self, key: str, default: Optional[str] = None) -> Optional[str]:
-        values = self.options.get(key)
-        return values[-1] if values else default
-
-
-def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalParams]:
-    text = value.lstrip()
-    if not text.startswith("{!"):
-        return None
-    end = None
-    i = 2
-    quote = None
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 2
-                continue
-            if c == quote:
-                quote = None
-        elif c in "'\"":
-            quote = c
-        elif c == "}":
-            end = i
-            break
-        i += 1
-    if end is None:
-        raise _query_error(N_("Cannot parse the local parameters of “{value}”"),
-                           value=value)
-    inner, body = text[2:end], text[end + 1:]
-    kind = ""
-    options: dict[str, list[str]] = {}
-    pos = 0
-    while pos < len(inner):
-        if inner[pos:].strip() == "":
-            break
-        m = _LOCAL_PARAMS_RE.match(inner, pos)
-        if not m or m.end() == pos:
-            raise _query_error(
-                N_("Cannot parse the local parameters of “{value}”"), value=value)
-        pos = m.end()
-        if m.group(5):
-            if not kind:
-                kind = m.group(5)
-            continue
-        key = m.group(1)
-        val = next(g for g in (m.group(2), m.group(3), m.group(4)) if g is not None)
-        if val.startswith("$"):
-            ref = request.get(val[1:])
-            val = ref if isinstance(ref, str) else ""
-        if key == "type":
-            kind = val
-        else:
-            options.setdefault(key, []).append(val)
-    if "v" in options and not body.strip():
-        body = options["v"][-1]
-    return LocalParams(kind, options, body)
 
 
 class PostgresSearchConnection:
@@ -181,7 +96,7 @@ class PostgresSearchConnection:
             index_mod.delete_by_ids(self.session, [str(i) for i in ids])
             return "ok"
         params = Params()
-        where = self._where(str(q), None, params, default_and=False)
+        where = where_mod.where(str(q), None, params, default_and=False)
         index_mod.delete_where(self.session, where.where, params.values)
         return "ok"
 
@@ -195,93 +110,6 @@ class PostgresSearchConnection:
     def ping(self, *args, **kwargs):
         self.search("*:*", rows=0)
         return "ok"
-
-    # -- parsing -----------------------------------------------------------
-    def _parse(self, text: str, default_and: bool, dismax: bool,
-               mm: Optional[str]) -> tuple[qp.Node, Optional[str]]:
-        """The query tree, and the phrase bonus text of a free-text query."""
-        try:
-            if dismax:
-                node = qp.parse(text, default_and=False, lenient=True)
-                if not qp.is_flat(node):
-                    node = qp.parse(text, default_and=default_and, lenient=True)
-            else:
-                node = qp.parse(text, default_and=default_and, lenient=False)
-        except qp.QuerySyntaxError as e:
-            raise SearchQueryError(e.localized()) from e
-        phrase = None
-        if qp.is_flat(node) and isinstance(node, qp.Bool):
-            words = [t.value for t in node.must + node.should
-                     if isinstance(t, qp.Term) and not t.wildcard]
-            if len(words) >= 2:
-                phrase = " ".join(words)
-            if dismax and node.should:
-                # Solr's dismax: the words are optional clauses of which
-                # ``mm`` must match (CKAN sends "2<-1 5<80%")
-                node.min_should = qp.min_should_match(
-                    mm if mm is not None else "100%", len(node.should))
-        return node, phrase
-
-    def _where(self, text: str, request: Optional[dict[str, Any]],
-               params: Params, default_and: bool, dismax: bool = False,
-               mm: Optional[str] = None, rank: bool = False
-               ) -> Compiled:
-        request = request or {}
-        local = parse_local_params(text, request)
-        if local is not None:
-            return self._local(local, request, params, default_and)
-        node, phrase = self._parse(text, default_and, dismax, mm)
-        compiler = Compiler(params)
-        try:
-            compiled = compiler.compile(node)
-        except qp.QuerySyntaxError as e:
-            raise SearchQueryError(e.localized()) from e
-        compiled.phrase = phrase
-        return compiled
-
-    def _local(self, local: LocalParams, request: dict[str, Any],
-               params: Params, default_and: bool) -> Compiled:
-        kind = local.kind
-        if kind in ("lucene", "", "dismax", "edismax"):
-            q_op = (local.get("q.op") or ("AND" if default_and else "OR")).upper()
-            return self._where(local.body, request, params,
-                               default_and=q_op == "AND",
-                               dismax=kind in ("dismax", "edismax"),
-                               mm=local.get("mm"))
-        if kind == "bool":
-            parts: list[str] = []
-            ranks = []
-            for key in ("must", "filter"):
-                for value in local.options.get(key, []):
-                    c = self._where(value, request, params, default_and)
-                    parts.append(c.where)
-                    ranks.extend(c.rank_terms)
-            shoulds = [self._where(v, request, params, default_and)
-                       for v in local.options.get("should", [])]
-            if shoulds:
-                if not parts:
-                    parts.append("(" + " OR ".join(s.where for s in shoulds) + ")")
-                for s in shoulds:
-                    ranks.extend(s.rank_terms)
-            for value in local.options.get("must_not", []):
-                c = self._where(value, request, params, default_and)
-                parts.append(f"(({c.where}) IS NOT TRUE)")
-            return Compiled("(" + " AND ".join(parts or ["TRUE"]) + ")", ranks)
-        if kind == "frange":
-            m = _SPATIAL_BF_RE.match(re.sub(r"\s+", "", local.body))
-            if m:
-                maxx, minx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
-                strict = str(local.get("incl", "true")).lower() == "false"
-                return Compiled(bbox_sql(params, minx, miny, maxx, maxy,
-                                              strict=strict))
-        if kind == "field":
-            m = _ENVELOPE_RE.match(local.body.strip())
-            if m:
-                minx, maxx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
-                return Compiled(bbox_sql(params, minx, miny, maxx, maxy))
-        raise _query_error(
-            N_("Local parameters {{!{kind}}} are not supported by the "
-               "PostgreSQL search backend"), kind=kind)
 
     # -- searching ---------------------------------------------------------
     def search(self, q=None, search_handler=None, **kwargs) -> pysolr.Results:
@@ -301,8 +129,8 @@ class PostgresSearchConnection:
         mm = request.get("mm")
 
         params = Params()
-        main = self._where(q, request, params, default_and,
-                           dismax=dismax, mm=mm, rank=True)
+        main = where_mod.where(q, request, params, default_and,
+                           dismax=dismax, mm=mm)
         wheres = [main.where]
         fqs = request.get("fq") or []
         if isinstance(fqs, str):
@@ -310,7 +138,7 @@ class PostgresSearchConnection:
         for fq in fqs:
             if fq is None or not str(fq).strip():
                 continue
-            wheres.append(self._where(str(fq), request, params, default_and).where)
+            wheres.append(where_mod.where(str(fq), request, params, default_and).where)
         where = " AND ".join(f"({w})" for w in wheres if w and w != "TRUE") or "TRUE"
 
         phrase = params.add(normalize(main.phrase)) if main.phrase else None
