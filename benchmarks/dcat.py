@@ -138,7 +138,7 @@ def _clone_catalogue(target: int) -> int:
     indexed = {row["id"]: row for row in conn.execute(sa.select(index_table)).mappings()}
     count = len(templates)
     copies, index_rows, n = [], [], 0
-    while count + len(copies) < target:
+    while count + n < target:
         template = templates[n % len(templates)]
         n += 1
         new_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{template['id']}/{n}"))
