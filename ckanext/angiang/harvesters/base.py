@@ -41,7 +41,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.angiang import slug
-from ckanext.angiang.harvesters import snapshot
+from ckanext.angiang.harvesters import remote, snapshot
 from ckanext.angiang.harvesters.problems import bilingual
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,24 @@ class AngiangHarvesterBase(HarvesterBase):
         payload = {"dataset": dataset, "files": sorted((role, f.sha256) for role, f in files)}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False,
                                          default=str).encode("utf-8")).hexdigest()
+
+    def map_remote(self, harvest_object: HarvestObject, package: dict,
+                   cfg: dict, flavour: str) -> Optional[dict]:
+        """Map another portal's dataset (CKAN or DCAT, ``flavour``) into our
+        fields; on fields of the wrong type record an object error and
+        return None."""
+        fields, errors = remote.map_package(
+            package, license_map=cfg.get("license_map"), defaults=cfg.get("defaults"))
+        if errors:
+            self._save_object_error(bilingual(
+                "Tập dữ liệu “{guid}” có trường sai kiểu: {vi}",
+                "Dataset “{guid}” has fields of the wrong type: {en}",
+                guid=harvest_object.guid,
+                vi="; ".join(f"{f}: {vi}" for f, vi, _ in errors),
+                en="; ".join(f"{f}: {en}" for f, _, en in errors)), harvest_object, "Import")
+            return None
+        fields["resources"] = remote.map_resources(package, flavour)
+        return fields
 
     def save_dataset(self, harvest_object: HarvestObject, dataset: dict, *,
                      owner_org: str, private: bool,

@@ -27,7 +27,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
 
-from ckanext.angiang.harvesters import remote, source_config
+from ckanext.angiang.harvesters import source_config
 from ckanext.angiang.harvesters.base import AngiangHarvesterBase
 from ckanext.angiang.harvesters.fetch import Client
 from ckanext.angiang.harvesters.problems import HarvestProblem, bilingual
@@ -94,17 +94,9 @@ class AngiangCKANHarvester(AngiangHarvesterBase, CKANHarvester):
     def _create_or_update_package(self, package_dict, harvest_object,
                                   package_dict_form="rest"):
         cfg = self.config or {}
-        fields, errors = remote.map_package(
-            package_dict, license_map=cfg.get("license_map"), defaults=cfg.get("defaults"))
-        if errors:
-            self._save_object_error(bilingual(
-                "Tập dữ liệu “{guid}” có trường sai kiểu: {vi}",
-                "Dataset “{guid}” has fields of the wrong type: {en}",
-                guid=harvest_object.guid,
-                vi="; ".join(f"{f}: {vi}" for f, vi, _ in errors),
-                en="; ".join(f"{f}: {en}" for f, _, en in errors)), harvest_object, "Import")
+        fields = self.map_remote(harvest_object, package_dict, cfg, "ckan")
+        if fields is None:
             return False
-        fields["resources"] = remote.map_resources(package_dict, "ckan")
         if package_dict.get("groups"):
             fields["groups"] = [{"id": g["id"]} for g in package_dict["groups"]]
         return self.save_dataset(harvest_object, fields,

@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 
-from ckanext.angiang.harvesters import remote, source_config
+from ckanext.angiang.harvesters import source_config
 from ckanext.angiang.harvesters.base import AngiangHarvesterBase
 from ckanext.angiang.harvesters.fetch import Client
 from ckanext.angiang.harvesters.problems import HarvestProblem, bilingual
@@ -110,17 +110,9 @@ class AngiangDCATRDFHarvester(AngiangHarvesterBase, DCATRDFHarvester):
             return False
         cfg = _config(harvest_object.source)
         dataset = json.loads(harvest_object.content)
-        fields, errors = remote.map_package(
-            dataset, license_map=cfg.get("license_map"), defaults=cfg.get("defaults"))
-        if errors:
-            self._save_object_error(bilingual(
-                "Tập dữ liệu “{guid}” có trường sai kiểu: {vi}",
-                "Dataset “{guid}” has fields of the wrong type: {en}",
-                guid=harvest_object.guid,
-                vi="; ".join(f"{f}: {vi}" for f, vi, _ in errors),
-                en="; ".join(f"{f}: {en}" for f, _, en in errors)), harvest_object, "Import")
+        fields = self.map_remote(harvest_object, dataset, cfg, "dcat")
+        if fields is None:
             return False
-        fields["resources"] = remote.map_resources(dataset, "dcat")
         return self.save_dataset(harvest_object, fields,
                                  owner_org=self.source_org(harvest_object.source),
                                  private=bool(cfg.get("private", False)))
