@@ -12,14 +12,36 @@ metadata the portal does not want.
 Any field can be faceted: the typed columns, the array columns, and every
 other stored field (``extras_*``, ``vocab_*``, ``res_type``...) on its whole
 value (Solr would facet ``extras_*`` text fields word by word).
+
+Two ways of counting, same results:
+
+- the fields CKAN facets on by default (:data:`TERM_FIELDS`) are also kept
+  in each row as one small ``facet_terms`` tsvector ("tags:lúa",
+  "organization:so-y-te"... and ``*`` in every row). PostgreSQL's
+  ``ts_stat()`` counts the documents of every term of the matching rows in
+  one pass in C: the total (``*``) and all these facets at once, about 2.5
+  times faster than grouping each field's values (measured at 20,000
+  datasets, a query matching 7,800: 8 ms against 20 ms);
+- every other field is grouped in SQL over the matches (:func:`facet_branches`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .compiler import ARRAY_COLUMNS, SCALAR_COLUMNS, Params
 from .model import TABLE
+
+#: Fields counted from ``facet_terms`` (:func:`term_statement`).
+TERM_FIELDS = ("organization", "groups", "tags", "res_format", "license_id",
+               "dataset_type")
+#: The term every row has: its document count is the total.
+ALL_TERM = "*"
+#: A tsvector lexeme is at most 2,047 bytes. A longer value is not stored as
+#: a term; the row gets ``!field`` instead, and a search whose matches hold
+#: one counts that field the other way.
+MAX_TERM_BYTES = 2046
 
 
 @dataclass
@@ -136,3 +158,86 @@ def collect(specs: list[FacetSpec], rows
         out[spec.field] = flat
     page.sort()
     return total, out, [(v, s) for _, v, s in page]
+
+
+# --- facet_terms and ts_stat ------------------------------------------------
+
+def facet_terms(row: dict[str, Any]) -> list[str]:
+    """The ``facet_terms`` lexemes of an index row (see :data:`TERM_FIELDS`)."""
+    terms = [ALL_TERM]
+    for field in TERM_FIELDS:
+        values = row.get(field)
+        if values is None:
+            continue
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        for value in values:
+            if value is None or value == "":
+                continue
+            term = f"{field}:{value}"
+            if len(term.encode("utf-8")) > MAX_TERM_BYTES:
+                term = f"!{field}"
+            terms.append(term)
+    return sorted(set(terms))
+
+
+def term_specs(specs: list[FacetSpec]) -> list[FacetSpec]:
+    return [s for s in specs if s.field in TERM_FIELDS]
+
+
+_PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def literal_query(cursor, sql: str, values: dict[str, Any]) -> str:
+    """``sql`` with its ``:name`` parameters written in as literals, quoted
+    by the database driver (psycopg2's ``mogrify``): ts_stat() takes the
+    query whose rows it counts as text."""
+    def placeholder(m):
+        name = m.group(1)
+        return f"%({name})s" if name in values else m.group(0)
+
+    text = _PLACEHOLDER.sub(placeholder, sql.replace("%", "%%"))
+    out = cursor.mogrify(text, values)
+    return out.decode("utf-8") if isinstance(out, bytes) else out
+
+
+def term_statement(specs: list[FacetSpec]) -> str:
+    """(k, v, c, s) rows as :func:`collect` reads them, from ``ts_stat`` over
+    the query in ``:inner``; ``k = -2`` rows name fields with an overlong
+    value among the matches."""
+    parts = [f"SELECT 0 AS k, NULL::text AS v, "
+             f"coalesce((SELECT ndoc FROM st WHERE word = '{ALL_TERM}'), 0) AS c, "
+             f"NULL::float8 AS s"]
+    for i, spec in enumerate(specs, start=1):
+        prefix = f"{spec.field}:"
+        value = f"substr(word, {len(prefix) + 1})"
+        order = (f'{value} COLLATE "C" ASC' if spec.sort == "index"
+                 else f'ndoc DESC, {value} COLLATE "C" ASC')
+        limit = f" LIMIT {int(spec.limit)}" if spec.limit >= 0 else ""
+        parts.append(
+            f"(SELECT {i}, {value}, ndoc, NULL::float8 FROM st "
+            f"WHERE starts_with(word, '{prefix}') "
+            f"AND ndoc >= {int(spec.mincount)} ORDER BY {order}{limit})")
+    parts.append("SELECT -2, substr(word, 2), ndoc, NULL::float8 FROM st "
+                 "WHERE starts_with(word, '!')")
+    return ("WITH st AS MATERIALIZED (SELECT word, ndoc FROM ts_stat(:inner)) "
+            + " UNION ALL ".join(parts))
+
+
+def count_terms(session, where: str, specs: list[FacetSpec], params: Params
+                ) -> tuple[int, dict[str, list[Any]], set[str]]:
+    """(total, facet_fields of ``specs``, fields to count the other way)."""
+    import sqlalchemy as sa
+
+    cursor = session.connection().connection.cursor()
+    try:
+        inner = literal_query(
+            cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}",
+            params.values)
+    finally:
+        cursor.close()
+    rows = session.execute(sa.text(term_statement(specs)),
+                           {"inner": inner}).all()
+    overflow = {v for k, v, c, s in rows if k == -2}
+    total, fields, _ = collect(specs, [r for r in rows if r[0] != -2])
+    return total, fields, overflow

@@ -34,6 +34,7 @@ from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 
+from .facets import facet_terms
 from .model import TABLE
 from .text import CONFIG_EXACT, CONFIG_FOLDED, GAP_TOKEN, flatten, fold, join_values
 
@@ -256,6 +257,7 @@ def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, An
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
     }
+    row["facet_terms"] = facet_terms(row)
     row.update(weighted_texts(doc))
     return row
 
@@ -275,8 +277,8 @@ COLUMNS = [
 ]
 
 UPSERT_SQL = sa.text(
-    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, tsv, tsv_ab, tsv_exact, "
-    f"indexed_at) SELECT "
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, facet_terms, tsv, tsv_ab, "
+    f"tsv_exact, indexed_at) SELECT "
     + ", ".join(
         "CAST(:doc AS jsonb)" if c == "doc"
         else f"CAST(:{c} AS text[])" if c in ("tags", "groups", "res_format",
@@ -284,10 +286,12 @@ UPSERT_SQL = sa.text(
         else f":{c}"
         for c in COLUMNS)
     # tsv_ab is tsv's groups A and B: filtered, not parsed again
+    + ", array_to_tsvector(CAST(:facet_terms AS text[]))"
     + f", v.tsv, ts_filter(v.tsv, '{{a,b}}'), {_vector(CONFIG_EXACT, 'AB')}, now() "
     f"FROM (SELECT {_vector(CONFIG_FOLDED)} AS tsv) AS v "
     f"ON CONFLICT (index_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+    + ", facet_terms = EXCLUDED.facet_terms"
     + ", tsv = EXCLUDED.tsv, tsv_ab = EXCLUDED.tsv_ab, "
       "tsv_exact = EXCLUDED.tsv_exact, indexed_at = EXCLUDED.indexed_at"
 )

@@ -75,6 +75,7 @@ index_table = sa.Table(
     sa.Column("tsv", pg.TSVECTOR),
     sa.Column("tsv_ab", pg.TSVECTOR),
     sa.Column("tsv_exact", pg.TSVECTOR),
+    sa.Column("facet_terms", pg.TSVECTOR),
     sa.Column("indexed_at", sa.DateTime(timezone=True),
               server_default=sa.func.now()),
 )
