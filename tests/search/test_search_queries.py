@@ -185,6 +185,25 @@ class TestPagingAndSorting:
         first = names(call(q="dữ liệu dân số", rows=5))
         assert seen[:5] == first
 
+    @pytest.mark.ckan_config("ckanext.angiang.search.rescore_window", "2")
+    def test_title_matches_rank_first_and_pages_cover_every_match(self, dataset):
+        # words in the title, tags or agency rank first (the best 2 ranked
+        # again on every field), then words in the description only
+        for i in range(5):
+            dataset(name=f"title-{i}", title=f"Giá lúa gạo {i}", notes="bảng giá")
+        for i in range(6):
+            dataset(name=f"notes-{i}", title=f"Bảng {i}",
+                    notes="giá lúa gạo theo tháng")
+        dataset(name="other", title="Khác", notes="không liên quan")
+        seen = []
+        for start in range(0, 14, 3):
+            result = call(q="lua gao", rows=3, start=start)
+            assert result["count"] == 11
+            seen.extend(names(result))
+        assert len(seen) == len(set(seen)) == 11
+        assert set(seen[:5]) == {f"title-{i}" for i in range(5)}
+        assert names(call(q="lua gao", rows=11)) == seen
+
     def test_title_sort_is_vietnamese_alphabetical(self, catalogue):
         titles = [r["title"] for r in call(sort="title_string asc", rows=100)["results"]]
         firsts = []
@@ -259,6 +278,18 @@ class TestFacets:
         }).facets["facet_fields"]
         assert fields["tags"] == ["chung", 6, "t0", 3, "t1", 3]
         assert fields["organization"] == ["org-a", 4]
+
+    def test_a_value_too_long_for_a_facet_term_is_still_counted(self, dataset):
+        # facet_terms cannot hold a value over 2,046 bytes: the field is then
+        # counted in SQL for the searches that match such a row
+        long_format = "Đ" * 1500
+        dataset(name="long", resources=[{"url": "http://x/1", "format": long_format}])
+        dataset(name="short", resources=[{"url": "http://x/1", "format": "CSV"}])
+        result = call(**{"facet.field": ["res_format", "organization"]})
+        assert facet(result, "res_format") == {long_format: 1, "CSV": 1}
+        assert facet(result, "organization") == {"so-chung": 2}
+        result = call(q="name:short", **{"facet.field": ["res_format"]})
+        assert facet(result, "res_format") == {"CSV": 1}
 
     def test_mincount_zero_does_not_list_values_outside_the_result(self, catalogue):
         result = call(fq="organization:org-b",

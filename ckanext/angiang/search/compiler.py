@@ -459,14 +459,18 @@ class Compiler:
 def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
              weights_param: str, exact_boost_param: str,
              phrase_boost_param: str, normalization: int,
-             vector: str = "tsv", prefix: str = "") -> str:
+             vector: str = "tsv", prefix: str = "", cheap: bool = False) -> str:
     """Relevance: weighted rank of the accent-free vector, plus the rank of
     the accent-preserving vector (exact accents first), plus a bonus when
     the words of a free-text query appear as a phrase.
 
     ``vector`` is ``tsv`` (all four weight groups) or ``tsv_ab`` (title,
     name, tags, groups, agency: small and kept in the row, cheap to rank
-    every match with); ``prefix`` qualifies the columns (``t.``)."""
+    every match with); ``prefix`` qualifies the columns (``t.``).
+    ``cheap``: the accent-free rank alone, which picks the matches that are
+    ranked again with the exact-accent and phrase bonuses (one ts_rank per
+    match instead of three plus a phrase match: measured at 20,000
+    datasets, 4 ms instead of 8 ms for a query matching 7,800)."""
     if not rank_terms:
         return "1.0"
 
@@ -477,6 +481,8 @@ def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
     v = f"{prefix}{vector}"
     w = f"CAST({weights_param} AS float4[])"
     n = int(normalization)
+    if cheap:
+        return f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
     score = (f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
              f" + {exact_boost_param} * ts_rank({w}, {prefix}tsv_exact, "
              f"{combined(CONFIG_EXACT)}, {n})")

@@ -218,36 +218,58 @@ class PostgresSearchConnection:
 
     def _run(self, session, where, keys, score, rank_args, rows, start, specs,
              params, want_score):
-        """(total, facet_fields, [(index id, score)] of the page)."""
+        """(total, facet_fields, [(index id, score)] of the page).
+
+        Facets on :data:`facets.TERM_FIELDS` are counted by ``ts_stat`` in a
+        statement of their own; the others with the total and the page."""
         values = params.values
-        if keys[0].expr == SCORE and keys[0].direction == "DESC":
+        fast = facets_mod.term_specs(specs)
+        slow = [s for s in specs if s not in fast]
+        total: Optional[int] = None
+        facet_fields: dict[str, list[Any]] = {}
+        page_ids: list[tuple[str, Optional[float]]] = []
+        relevance = keys[0].expr == SCORE and keys[0].direction == "DESC"
+        if relevance:
             ranking = statements.Ranking(
-                cheap=rank_sql(*rank_args, vector="tsv_ab"),
+                cheap=rank_sql(*rank_args, vector="tsv_ab", cheap=True),
                 full=rank_sql(*rank_args, prefix="t."),
                 window=int(config.get("ckanext.angiang.search.rescore_window")))
-            sql = statements.ranked(where, keys, ranking, rows, start, specs,
+            sql = statements.ranked(where, keys, ranking, rows, start, slow,
                                     params)
-            return facets_mod.collect(
-                specs, session.execute(sa.text(sql), params.values).all())
-        uses_score = any(k.expr == SCORE for k in keys)
-        page_score = score if (uses_score or want_score) else "1.0"
-        page_ids: list[tuple[str, Optional[float]]] = []
-        if rows > 0:
-            sql = statements.page(where, keys, page_score, rows, start)
-            _, _, page_ids = facets_mod.collect(
-                [], session.execute(sa.text(sql), values).all())
-        facet_fields: dict[str, list[Any]] = {}
-        if specs:
-            total, facet_fields, _ = facets_mod.collect(
-                specs, session.execute(
-                    sa.text(statements.total_and_facets(where, specs, params)),
-                    values).all())
-        elif rows > 0 and start == 0 and len(page_ids) < rows:
-            total = len(page_ids)
+            total, facet_fields, page_ids = facets_mod.collect(
+                slow, session.execute(sa.text(sql), values).all())
         else:
-            total = session.execute(
-                sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
-                values).scalar() or 0
+            uses_score = any(k.expr == SCORE for k in keys)
+            page_score = score if (uses_score or want_score) else "1.0"
+            if rows > 0:
+                sql = statements.page(where, keys, page_score, rows, start)
+                _, _, page_ids = facets_mod.collect(
+                    [], session.execute(sa.text(sql), values).all())
+            if slow:
+                total, facet_fields, _ = facets_mod.collect(
+                    slow, session.execute(
+                        sa.text(statements.total_and_facets(where, slow, params)),
+                        values).all())
+        if fast:
+            counted, fields, overflow = facets_mod.count_terms(
+                session, where, fast, params)
+            total = counted if total is None else total
+            redo = [s for s in fast if s.field in overflow]
+            if redo:
+                _, again, _ = facets_mod.collect(redo, session.execute(
+                    sa.text(statements.total_and_facets(where, redo, params)),
+                    values).all())
+                fields.update(again)
+            facet_fields.update(fields)
+        if total is None:
+            if rows > 0 and start == 0 and len(page_ids) < rows:
+                total = len(page_ids)
+            else:
+                total = session.execute(
+                    sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
+                    values).scalar() or 0
+        # the fields in the order they were asked for
+        facet_fields = {s.field: facet_fields.get(s.field, []) for s in specs}
         return total, facet_fields, page_ids
 
     def _doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:

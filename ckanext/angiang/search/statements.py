@@ -15,6 +15,9 @@ resources and extras too, weights C and D). The window comes first, in the
 final order; matches outside it follow in the first order. The window has
 a fixed size, so pages never overlap and never skip a match.
 
+The facets CKAN asks for by default are counted by ``ts_stat`` in a
+statement of their own (:mod:`.facets`).
+
 Other orders (title, dates, name, id) come straight from the table, where
 PostgreSQL can walk an index instead of sorting every match; the count is
 then a statement of its own.
@@ -63,10 +66,16 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
     window = max(0, int(ranking.window))
     parts = [TOTAL]
     if rows > 0:
-        order = f"tier, s {direction}, {tail()}"
+        # The window, then the other matches, each sorted on its own and read
+        # in that order (an Append under the Limit): when the page ends
+        # inside the window, the other matches are never sorted. (CTE scans
+        # keep this statement out of parallel plans, which could interleave.)
         parts.append(
-            f"SELECT -1, index_id, row_number() OVER (ORDER BY {order}), s "
-            f"FROM (SELECT * FROM ranked ORDER BY {order} "
+            f"SELECT -1, index_id, row_number() OVER (), s FROM ("
+            f"(SELECT index_id, s FROM resc ORDER BY s {direction}, {tail()}) "
+            f"UNION ALL (SELECT index_id, CAST(s1 AS float8) FROM m "
+            f"WHERE index_id NOT IN (SELECT index_id FROM win) "
+            f"ORDER BY s1 {direction}, {tail()}) "
             f"LIMIT {int(rows)} OFFSET {int(start)}) AS page")
     parts += facet_branches(specs, params)
     # Every step is materialised and the window is removed from the rest
@@ -79,10 +88,7 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
         f"ORDER BY s1 {direction}, {tail()} LIMIT {window}), "
         f"resc AS MATERIALIZED (SELECT w.index_id{''.join(f', w.{c}' for c in sks)}, "
         f"CAST({ranking.full} AS float8) AS s FROM win w "
-        f"JOIN {TABLE} t ON t.index_id = w.index_id), "
-        f"ranked AS (SELECT index_id{keep}, 0 AS tier, s FROM resc "
-        f"UNION ALL SELECT index_id{keep}, 1 AS tier, CAST(s1 AS float8) AS s "
-        f"FROM m WHERE index_id NOT IN (SELECT index_id FROM win)) "
+        f"JOIN {TABLE} t ON t.index_id = w.index_id) "
         + " UNION ALL ".join(parts))
 
 
