@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.lib.search as search
+import ckan.logic as logic
 import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
@@ -290,6 +291,28 @@ class TestFacets:
         assert facet(result, "organization") == {"so-chung": 2}
         result = call(q="name:short", **{"facet.field": ["res_format"]})
         assert facet(result, "res_format") == {"CSV": 1}
+
+    @pytest.mark.parametrize("concurrent", ["true", "false"])
+    def test_counts_see_the_writes_of_their_own_transaction(
+            self, dataset, ckan_config, monkeypatch, concurrent):
+        # facets are counted on a second connection only while the
+        # transaction has written nothing (it could not see those rows)
+        monkeypatch.setitem(ckan_config,
+                            "ckanext.angiang.search.concurrent_facets", concurrent)
+        first = dataset(name="committed", tags=[{"name": "chung"}])
+        unsaved = helpers.call_action(
+            "package_create", context={"defer_commit": True},
+            name="uncommitted", owner_org=first["owner_org"],
+            tags=[{"name": "chung"}])
+        # CKAN indexes on commit; index it in the open transaction instead
+        logic.index_update_package({}, unsaved["id"], defer_commit=True)
+        result = call(**{"facet.field": ["tags", "organization"]})
+        assert result["count"] == 2
+        assert facet(result, "tags") == {"chung": 2}
+        model.Session.rollback()
+        result = call(**{"facet.field": ["tags"]})
+        assert result["count"] == 1
+        assert facet(result, "tags") == {"chung": 1}
 
     def test_mincount_zero_does_not_list_values_outside_the_result(self, catalogue):
         result = call(fq="organization:org-b",

@@ -183,7 +183,7 @@ class PostgresSearchConnection:
         try:
             total, facet_fields, page_ids = self._run(
                 session, where, keys, score, rank_args, rows, start, specs,
-                params, want_score)
+                params, want_score, steer)
             docs: list[dict[str, Any]] = []
             if page_ids:
                 found = {
@@ -217,7 +217,7 @@ class PostgresSearchConnection:
         return pysolr.Results(decoded)
 
     def _run(self, session, where, keys, score, rank_args, rows, start, specs,
-             params, want_score):
+             params, want_score, steer=False):
         """(total, facet_fields, [(index id, score)] of the page).
 
         Facets on :data:`facets.TERM_FIELDS` are counted by ``ts_stat`` in a
@@ -225,6 +225,10 @@ class PostgresSearchConnection:
         values = params.values
         fast = facets_mod.term_specs(specs)
         slow = [s for s in specs if s not in fast]
+        background = None
+        if fast and self._may_count_elsewhere(session):
+            background = facets_mod.CountInBackground(
+                session.get_bind(), where, fast, params, steer)
         total: Optional[int] = None
         facet_fields: dict[str, list[Any]] = {}
         page_ids: list[tuple[str, Optional[float]]] = []
@@ -251,8 +255,10 @@ class PostgresSearchConnection:
                         sa.text(statements.total_and_facets(where, slow, params)),
                         values).all())
         if fast:
-            counted, fields, overflow = facets_mod.count_terms(
-                session, where, fast, params)
+            counted, fields, overflow = (
+                background.wait() if background is not None
+                else facets_mod.count_terms(session.connection(), where, fast,
+                                            params))
             total = counted if total is None else total
             redo = [s for s in fast if s.field in overflow]
             if redo:
@@ -271,6 +277,16 @@ class PostgresSearchConnection:
         # the fields in the order they were asked for
         facet_fields = {s.field: facet_fields.get(s.field, []) for s in specs}
         return total, facet_fields, page_ids
+
+    @staticmethod
+    def _may_count_elsewhere(session) -> bool:
+        """Whether facets may be counted on another connection: enabled, and
+        this transaction has written nothing (no transaction id assigned),
+        so another connection sees the same rows."""
+        if not config.get("ckanext.angiang.search.concurrent_facets"):
+            return False
+        return session.execute(
+            sa.text("SELECT txid_current_if_assigned() IS NULL")).scalar()
 
     def _doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
         stored = row.get("doc") if "doc" in row else None

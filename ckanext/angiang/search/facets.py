@@ -224,20 +224,62 @@ def term_statement(specs: list[FacetSpec]) -> str:
             + " UNION ALL ".join(parts))
 
 
-def count_terms(session, where: str, specs: list[FacetSpec], params: Params
+def count_terms(connection, where: str, specs: list[FacetSpec], params: Params
                 ) -> tuple[int, dict[str, list[Any]], set[str]]:
-    """(total, facet_fields of ``specs``, fields to count the other way)."""
+    """(total, facet_fields of ``specs``, fields to count the other way),
+    on a SQLAlchemy ``connection`` (the session's, or one of its own)."""
     import sqlalchemy as sa
 
-    cursor = session.connection().connection.cursor()
+    cursor = connection.connection.cursor()
     try:
         inner = literal_query(
             cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}",
             params.values)
     finally:
         cursor.close()
-    rows = session.execute(sa.text(term_statement(specs)),
-                           {"inner": inner}).all()
+    rows = connection.execute(sa.text(term_statement(specs)),
+                              {"inner": inner}).all()
     overflow = {v for k, v, c, s in rows if k == -2}
     total, fields, _ = collect(specs, [r for r in rows if r[0] != -2])
     return total, fields, overflow
+
+
+class CountInBackground:
+    """:func:`count_terms` on a connection of its own, in a thread, while
+    the caller ranks the page: psycopg2 releases the GIL while PostgreSQL
+    works, so the two statements run on two cores. Only for a request that
+    has written nothing: a connection of its own does not see uncommitted
+    rows (READ COMMITTED gives each statement its snapshot anyway)."""
+
+    def __init__(self, engine, where: str, specs: list[FacetSpec],
+                 params: Params, steer: bool):
+        import threading
+
+        self.result: Optional[tuple] = None
+        self.error: Optional[BaseException] = None
+        self._args = (engine, where, specs, params, steer)
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="angiang-facets")
+        self._thread.start()
+
+    def _run(self):
+        import sqlalchemy as sa
+
+        engine, where, specs, params, steer = self._args
+        try:
+            with engine.connect() as conn:
+                if steer:
+                    conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+                try:
+                    self.result = count_terms(conn, where, specs, params)
+                finally:
+                    conn.rollback()
+        except BaseException as e:  # re-raised in the caller's thread
+            self.error = e
+
+    def wait(self) -> tuple[int, dict[str, list[Any]], set[str]]:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
