@@ -136,10 +136,18 @@ def boot(ini: str):
 
 def reset_database():
     import ckan.model as model
+    from ckan.common import config
+    from sqlalchemy import engine_from_config
     from ckanext.angiang.search.model import ensure_schema
 
     model.repo.clean_db()
     model.repo.init_db()
+    # init_db runs CKAN's migrations, whose environment binds the model to
+    # an engine without a pool (ckan/migration/env.py): every session would
+    # then open a connection of its own (measured: package_show 5.4 ms
+    # instead of 2.0 ms). Bind a pooled engine again, as a web worker has
+    # (ckan.config.environment.update_config).
+    model.init_model(engine_from_config(dict(config)))
     ensure_schema()
 
 
