@@ -15,8 +15,10 @@ value (Solr would facet ``extras_*`` text fields word by word).
 
 Two ways of counting, same results:
 
-- the fields CKAN facets on by default (:data:`TERM_FIELDS`) are also kept
-  in each row as one small ``facet_terms`` tsvector ("tags:lúa",
+- the fields CKAN facets on by default (:data:`TERM_FIELDS`), and the
+  stored fields named by ``ckanext.angiang.search.term_fields`` (the
+  portal's ``theme``), are also kept in each row as one small
+  ``facet_terms`` tsvector ("tags:lúa",
   "organization:so-y-te"... and ``*`` in every row). PostgreSQL's
   ``ts_stat()`` counts the documents of every term of the matching rows in
   one pass in C: the total (``*``) and all these facets at once, about 2.5
@@ -26,6 +28,7 @@ Two ways of counting, same results:
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -162,11 +165,26 @@ def collect(specs: list[FacetSpec], rows
 
 # --- facet_terms and ts_stat ------------------------------------------------
 
-def facet_terms(row: dict[str, Any]) -> list[str]:
-    """The ``facet_terms`` lexemes of an index row (see :data:`TERM_FIELDS`)."""
+def stored_term_fields() -> tuple[str, ...]:
+    """Stored fields also kept in ``facet_terms``
+    (``ckanext.angiang.search.term_fields``; a change needs a re-index)."""
+    from ckan.common import config
+
+    value = config.get("ckanext.angiang.search.term_fields") or []
+    if isinstance(value, str):
+        value = value.split()
+    return tuple(f for f in value if f and f not in TERM_FIELDS)
+
+
+def facet_terms(row: dict[str, Any], stored: Optional[dict[str, Any]] = None
+                ) -> list[str]:
+    """The ``facet_terms`` lexemes of an index row: the :data:`TERM_FIELDS`
+    columns and the :func:`stored_term_fields` of its stored document."""
     terms = [ALL_TERM]
-    for field in TERM_FIELDS:
-        values = row.get(field)
+    sources = [(f, row) for f in TERM_FIELDS]
+    sources += [(f, stored or {}) for f in stored_term_fields()]
+    for field, source in sources:
+        values = source.get(field)
         if values is None:
             continue
         if not isinstance(values, (list, tuple)):
@@ -174,6 +192,8 @@ def facet_terms(row: dict[str, Any]) -> list[str]:
         for value in values:
             if value is None or value == "":
                 continue
+            if not isinstance(value, str):  # as jsonb ->> gives it (SQL path)
+                value = json.dumps(value, ensure_ascii=False)
             term = f"{field}:{value}"
             if len(term.encode("utf-8")) > MAX_TERM_BYTES:
                 term = f"!{field}"
@@ -182,7 +202,8 @@ def facet_terms(row: dict[str, Any]) -> list[str]:
 
 
 def term_specs(specs: list[FacetSpec]) -> list[FacetSpec]:
-    return [s for s in specs if s.field in TERM_FIELDS]
+    fields = set(TERM_FIELDS) | set(stored_term_fields())
+    return [s for s in specs if s.field in fields]
 
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")

@@ -257,7 +257,7 @@ def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, An
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
     }
-    row["facet_terms"] = facet_terms(row)
+    row["facet_terms"] = facet_terms(row, stored)
     row.update(weighted_texts(doc))
     return row
 

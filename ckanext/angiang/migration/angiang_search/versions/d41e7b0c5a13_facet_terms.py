@@ -4,7 +4,10 @@
   lexeme each ("tags:lúa"), plus ``*`` in every row. ``ts_stat()`` over the
   matching rows gives the total and all these facets in one pass in C
   (:mod:`ckanext.angiang.search.facets`). Existing rows are filled in here
-  from their columns.
+  from their columns; the stored fields named by
+  ``ckanext.angiang.search.term_fields`` (``theme``) come with
+  ``ckan search-index rebuild``, which the portal's theme facet needs anyway
+  (themes are indexed as lists from this version on).
 - ``angiang_search_index_visible_idx`` on (site_id, state, capacity)
   including permission_labels: a count of everything a visitor may see
   (``*:*``, sorting by title or date) is an index-only scan instead of a
