@@ -20,7 +20,8 @@ __all__ = [
 ]
 
 
-def _lang() -> str:
+def current_lang() -> str:
+    """The page's language, or the default locale outside a request."""
     try:
         return tk.h.lang() or "vi"
     except Exception:  # outside a request (CLI, tests): the default locale
@@ -51,14 +52,14 @@ def angiang_license_title(license_id: str, fallback: str = "") -> str:
     lic = licenses.get(license_id)
     if lic is None:
         return fallback or license_id or ""
-    return licenses.localized(lic, "title", _lang())
+    return licenses.localized(lic, "title", current_lang())
 
 
 def angiang_license_terms(license_id: str) -> list[str]:
     lic = licenses.get(license_id)
     if lic is None:
         return []
-    return licenses.localized(lic, "terms", _lang()) or []
+    return licenses.localized(lic, "terms", current_lang()) or []
 
 
 def angiang_open_formats() -> list[dict[str, Any]]:

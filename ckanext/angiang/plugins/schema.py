@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.angiang.agencies import views as agency_views
 from ckanext.angiang.logic import action, auth, validators
-from ckanext.angiang.metadata import checksum, helpers, licenses
+from ckanext.angiang.metadata import checksum, helpers, licenses, search_fields
 from ckanext.angiang.metadata import views as metadata_views
 
 
@@ -32,6 +32,8 @@ class AngiangSchemaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IUploader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -54,3 +56,20 @@ class AngiangSchemaPlugin(p.SingletonPlugin):
             app.after_request(metadata_views.add_license_link)
             app.before_request(agency_views.redirect_former_name)
         return app
+
+    # IPackageController: list fields indexed as lists; theme facet labels
+    def before_dataset_index(self, data_dict):
+        return search_fields.lists_for_index(data_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        return search_fields.label_facets(search_results)
+
+    # IFacets: the theme facet on the search, agency and group pages
+    def dataset_facets(self, facets_dict, package_type):
+        return search_fields.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return search_fields.add_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return search_fields.add_facets(facets_dict)
