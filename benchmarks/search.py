@@ -15,7 +15,8 @@ own ``search.rebuild`` and measures, at each size and in one run:
   dictization and index document) and ours (document -> row, SQL upsert):
   the first size with one process (``ckan search-index rebuild``), the
   rest with a process per CPU (``ckan search-index rebuild-fast``);
-- peak memory (RSS of this process) and the size of the index table.
+- peak memory (RSS of this process) and the size of the index table;
+- the floor: counting the matches of the most frequent query in SQL alone.
 
 After indexing, each size is vacuumed and analysed (:func:`steady_state`)
 before it is measured.
@@ -338,6 +339,35 @@ def measure(rng, n, public_ids, orgs):
     return out
 
 
+def count_floor(n):
+    """The least any exact search backend on PostgreSQL does for the most
+    frequent query: count its visible matches (no ranking, no facets, no
+    CKAN), as the search plugin's statements reach them (GIN index).
+    Returns (query, matches, p50 ms)."""
+    import ckan.model as model
+    import sqlalchemy as sa
+
+    from ckanext.angiang.search.text import fold
+
+    sql = sa.text(
+        "SELECT count(*) FROM angiang_search_index "
+        "WHERE tsv @@ plainto_tsquery('angiang_unaccent', :q) "
+        "AND site_id = 'bench' AND state = 'active' AND capacity = 'public' "
+        "AND permission_labels @> ARRAY['public']")
+    session = model.Session
+    session.execute(sa.text("SET enable_seqscan = off"))
+    counts = {s: session.execute(sql, {"q": fold(s)}).scalar() for s in SUBJECTS}
+    query = max(counts, key=counts.get)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        session.execute(sql, {"q": fold(query)}).scalar()
+        times.append((time.perf_counter() - started) * 1000)
+    session.execute(sa.text("RESET enable_seqscan"))
+    model.Session.remove()
+    return query, counts[query], statistics.median(times)
+
+
 def table_size():
     import ckan.model as model
     import sqlalchemy as sa
@@ -388,8 +418,10 @@ def main(argv=None):
             print(f"{size} datasets: generated in {generated:.1f} s, indexed "
                   f"{len(new_ids)} in {total:.1f} s", flush=True)
             timings = measure(rng, args.queries, public_ids, orgs)
+            floor = count_floor(args.queries)
             results[size] = dict(
-                timings=timings, indexed=len(new_ids), rebuild_s=total,
+                timings=timings, floor=floor, indexed=len(new_ids),
+                rebuild_s=total,
                 processes=processes,
                 ours_s=ours, table_mb=table_size() / 1e6,
                 peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -426,6 +458,15 @@ def report(results, n):
               f"{1000 * r['ours_s'] / r['indexed']:.1f} ms/dataset); index table "
               f"{r['table_mb']:.0f} MB; peak RSS so far: benchmark process "
               f"{r['peak_mb']:.0f} MB, largest indexing child {r['child_mb']:.0f} MB")
+    print()
+    for s in sizes:
+        query, matches, ms = results[s]["floor"]
+        show = results[s]["timings"]["package_show"][0]
+        print(f"{s} datasets: counting the {matches} visible matches of the "
+              f"most frequent query (\"{query}\") in SQL alone takes "
+              f"{ms:.1f} ms p50 = {ms / show:.1f} x package_show p50: the "
+              f"floor of an exact count on PostgreSQL, before ranking and "
+              f"facets")
     big, small = sizes[-1], sizes[0]
     show_p50 = results[big]["timings"]["package_show"][0]
     facets_p95 = results[big]["timings"]["free text + 5 facets"][1]
