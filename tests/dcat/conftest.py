@@ -6,7 +6,7 @@ loads the plugins, so the tests run with the portal as configured.
 """
 import pytest
 
-from dcat_helpers import DCAT_PLUGINS, make_agency, plugins_with_migrations
+from dcat_helpers import DCAT_PLUGINS, make_agency
 
 
 def _with(ckan_config, monkeypatch, request, extra):
@@ -28,12 +28,9 @@ def harvest_plugins(ckan_config, monkeypatch, request):
 
 
 @pytest.fixture
-def clean_db(reset_db, migrate_db_for, ckan_config):
+def clean_db(clean_db_with_migrations):
     """CKAN's clean_db, plus the migrations of the enabled plugins
-    (angiang_search's index table, activity, harvest)."""
-    reset_db()
-    for name in plugins_with_migrations(ckan_config.get("ckan.plugins") or []):
-        migrate_db_for(name)
+    (angiang_search's index table, activity, harvest): see tests/conftest.py."""
 
 
 @pytest.fixture

@@ -69,25 +69,6 @@ def parse(turtle: str) -> list[dict]:
     return list(parser.datasets())
 
 
-def plugins_with_migrations(names):
-    """The enabled plugins that have alembic migrations (activity,
-    angiang_search, harvest...): CKAN's clean_db rebuilds only core's tables."""
-    import os
-
-    import ckan.plugins as p
-    from ckan.cli.db import _resolve_alembic_config
-
-    for name in names:
-        if not p.plugin_loaded(name):
-            continue
-        try:
-            path = _resolve_alembic_config(name)
-        except (ImportError, AttributeError, TypeError):
-            continue  # not a plugin with an alembic folder
-        if path and os.path.exists(path):
-            yield name
-
-
 # The DCAT plugins (test.ini enables them; the fixtures add them if not).
 DCAT_PLUGINS = ["dcat", "structured_data", "angiang_dcat"]
 

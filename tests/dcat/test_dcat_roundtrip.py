@@ -11,7 +11,7 @@ import rdflib
 
 from ckan.tests import helpers
 
-from dcat_helpers import create_agency, create_dataset, plugins_with_migrations
+from dcat_helpers import create_agency, create_dataset
 
 SITE = "http://test.ckan.net"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
@@ -121,7 +121,7 @@ def comparable(dataset: dict, agency_codes: dict) -> dict:
     return out
 
 
-def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db, migrate_db_for, ckan_config):
+def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db_with_migrations):
     from ckanext.dcat.harvesters import DCATRDFHarvester
     from ckanext.harvest.tests.factories import HarvestJobObj, HarvestSourceObj
     from ckanext.harvest.tests.lib import run_harvest_job
@@ -149,9 +149,7 @@ def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db, migrate_db_f
     assert len(pages) == 2  # 3 public datasets, 2 a page: Hydra paging is exercised
 
     # A fresh database: the same agencies (other ids), no dataset.
-    reset_db()
-    for plugin in plugins_with_migrations(ckan_config["ckan.plugins"]):
-        migrate_db_for(plugin)
+    reset_db_with_migrations()
     agency = create_agency()
     other = create_agency(title="UBND phường Long Xuyên", name="ubnd-long-xuyen",
                           agency_code="000.30.35.H01", agency_level="commune",

@@ -9,14 +9,10 @@ ckanext-harvest's own test conftest does for ``harvest``.
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import ckan.model as model
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.cli.db import _resolve_alembic_config
 from ckan.tests import factories
 
 HARVEST_PLUGINS = ["harvest", "angiang_harvest", "angiang_openapi_harvester",
@@ -28,23 +24,12 @@ def harvest_plugin_list(current) -> list[str]:
     return names + [n for n in HARVEST_PLUGINS if n not in names]
 
 
-def _plugins_with_migrations(names):
-    for name in names:
-        try:
-            if p.plugin_loaded(name) and os.path.exists(_resolve_alembic_config(name)):
-                yield name
-        except Exception:  # a plugin without an alembic folder has nothing to migrate
-            continue
-
-
 @pytest.fixture
-def harvest_env(ckan_config, monkeypatch, request, reset_db, migrate_db_for):
+def harvest_env(ckan_config, monkeypatch, request, reset_db_with_migrations):
     monkeypatch.setitem(ckan_config, "ckan.plugins",
                         harvest_plugin_list(ckan_config.get("ckan.plugins")))
     request.getfixturevalue("with_plugins")
-    reset_db()
-    for name in _plugins_with_migrations(ckan_config["ckan.plugins"]):
-        migrate_db_for(name)
+    reset_db_with_migrations()  # tests/conftest.py
     yield
 
 
