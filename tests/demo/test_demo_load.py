@@ -14,7 +14,6 @@ import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
-from ckan.cli.db import _resolve_alembic_config
 from ckan.lib.plugins import lookup_package_plugin
 
 from ckanext.angiang import accounts, demo
@@ -28,23 +27,12 @@ API_ONLY = {"openapi_url"}
 ORG_SYSTEM_FIELDS = {"former_names"}  # kept by renames and merges, empty for a new agency
 
 
-def _migrate_plugins(migrate_db_for, names):
-    for name in names:
-        try:
-            has_migrations = p.plugin_loaded(name) and os.path.exists(_resolve_alembic_config(name))
-        except Exception:  # a plugin CKAN cannot resolve has no migrations
-            continue
-        if has_migrations:
-            migrate_db_for(name)
-
-
 @pytest.fixture(scope="module")
-def loads(reset_db, reset_index, migrate_db_for):
+def loads(reset_db_with_migrations, reset_index):
     """The demo loaded twice into an empty database: (first, second) counts."""
     p.load_all()
-    reset_db()
+    reset_db_with_migrations()
     reset_index()
-    _migrate_plugins(migrate_db_for, tk.config.get("ckan.plugins") or [])
     first = demo.load()
     second = demo.load()
     yield first, second
