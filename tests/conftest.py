@@ -54,7 +54,17 @@ def _migrate_unloaded_harvest(migrate_db_for):
 
 
 @pytest.fixture(scope="session")
-def reset_db_with_migrations(reset_db, migrate_db_for):
+def migrate_mapped_harvest(migrate_db_for):
+    """A callable: harvest's migrations when its model is mapped and the
+    plugin is not loaded (see HARVEST_MODEL)."""
+    def migrate():
+        if HARVEST_MODEL in sys.modules and not p.plugin_loaded(HARVEST):
+            _migrate_unloaded_harvest(migrate_db_for)
+    return migrate
+
+
+@pytest.fixture(scope="session")
+def reset_db_with_migrations(reset_db, migrate_db_for, migrate_mapped_harvest):
     """A callable: CKAN's reset_db, then the migrations of every enabled
     plugin that has some, and harvest's once its model is mapped. Session
     scoped like reset_db (module fixtures may use it); it reads
@@ -63,8 +73,7 @@ def reset_db_with_migrations(reset_db, migrate_db_for):
         reset_db()
         for name in plugins_with_migrations(config.get("ckan.plugins")):
             migrate_db_for(name)
-        if HARVEST_MODEL in sys.modules and not p.plugin_loaded(HARVEST):
-            _migrate_unloaded_harvest(migrate_db_for)
+        migrate_mapped_harvest()
     return reset
 
 

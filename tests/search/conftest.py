@@ -11,6 +11,15 @@ import ckan.model as model
 
 
 @pytest.fixture
+def clean_db(reset_db, migrate_mapped_harvest):
+    """CKAN's clean_db (the index table comes back through the plugin's own
+    ensure_schema), plus harvest's tables when another package's tests
+    mapped its model: purging a dataset then reads harvest_object."""
+    reset_db()
+    migrate_mapped_harvest()
+
+
+@pytest.fixture
 def index_rows():
     """Rows of the index table, {name: state} (whatever the visibility)."""
     def rows():
