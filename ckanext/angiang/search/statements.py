@@ -8,10 +8,11 @@ afterwards by primary key (:func:`payload_sql`), so large documents are
 never carried through a sort.
 
 Relevance ordering uses a rescoring window, as Elasticsearch's rescorer
-does: every match is ranked on the small vectors kept in the row
-(``tsv_ab``: title, name, tags, groups, agency; ``tsv_exact``), then the
-best ``window`` of them are ranked again on the full vector (descriptions,
-resources and extras too, weights C and D). The window comes first, in the
+does: every match is ranked on the small accent-free vector kept in the
+row (``tsv_ab``: title, name, tags, groups, agency), then the best
+``window`` of them are ranked again on the full vector (descriptions,
+resources and extras too, weights C and D) with the exact-accent
+(``tsv_exact``) and phrase bonuses. The window comes first, in the
 final order; matches outside it follow in the first order. The window has
 a fixed size, so pages never overlap and never skip a match.
 
@@ -36,7 +37,7 @@ TOTAL = "SELECT 0 AS k, NULL::text AS v, count(*) AS c, NULL::float8 AS s FROM m
 
 @dataclass
 class Ranking:
-    cheap: str  # score over tsv_ab and tsv_exact, for every match
+    cheap: str  # accent-free score over tsv_ab, for every match
     full: str  # score over tsv (with "t." prefix), for the window
     window: int
 
