@@ -258,7 +258,7 @@ class PostgresSearchConnection:
             counted, fields, overflow = (
                 background.wait() if background is not None
                 else facets_mod.count_terms(session.connection(), where, fast,
-                                            params))
+                                            params.values))
             total = counted if total is None else total
             redo = [s for s in fast if s.field in overflow]
             if redo:

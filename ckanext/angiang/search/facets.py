@@ -245,17 +245,18 @@ def term_statement(specs: list[FacetSpec]) -> str:
             + " UNION ALL ".join(parts))
 
 
-def count_terms(connection, where: str, specs: list[FacetSpec], params: Params
+def count_terms(connection, where: str, specs: list[FacetSpec],
+                values: dict[str, Any]
                 ) -> tuple[int, dict[str, list[Any]], set[str]]:
     """(total, facet_fields of ``specs``, fields to count the other way),
-    on a SQLAlchemy ``connection`` (the session's, or one of its own)."""
+    on a SQLAlchemy ``connection`` (the session's, or one of its own);
+    ``values``: the parameters of ``where``."""
     import sqlalchemy as sa
 
     cursor = connection.connection.cursor()
     try:
         inner = literal_query(
-            cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}",
-            params.values)
+            cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}", values)
     finally:
         cursor.close()
     rows = connection.execute(sa.text(term_statement(specs)),
@@ -278,7 +279,8 @@ class CountInBackground:
 
         self.result: Optional[tuple] = None
         self.error: Optional[BaseException] = None
-        self._args = (engine, where, specs, params, steer)
+        # a copy: the caller goes on adding parameters for its own statements
+        self._args = (engine, where, specs, dict(params.values), steer)
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="angiang-facets")
         self._thread.start()
@@ -286,13 +288,13 @@ class CountInBackground:
     def _run(self):
         import sqlalchemy as sa
 
-        engine, where, specs, params, steer = self._args
+        engine, where, specs, values, steer = self._args
         try:
             with engine.connect() as conn:
                 if steer:
                     conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
                 try:
-                    self.result = count_terms(conn, where, specs, params)
+                    self.result = count_terms(conn, where, specs, values)
                 finally:
                     conn.rollback()
         except BaseException as e:  # re-raised in the caller's thread
