@@ -39,9 +39,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
+
+from bench_ini import ini_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -64,38 +65,14 @@ def _plugins() -> str:
 
 def write_ini(directory: pathlib.Path) -> pathlib.Path:
     ini = directory / "bench-dcat.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = config:{ROOT / 'ckan.ini'}
-        sqlalchemy.url = postgresql://angiang@127.0.0.1:5432/{DATABASE}
-        ckan.redis.url = redis://127.0.0.1:6379/6
-        ckan.storage_path = {directory / 'storage'}
-        ckan.plugins = {_plugins()}
-        ckanext.dcat.rdf.profiles = angiang_dcat_ap
-        ckanext.dcat.datasets_per_page = {PAGE_SIZE}
-
-        [loggers]
-        keys = root
-
-        [handlers]
-        keys = console
-
-        [formatters]
-        keys = generic
-
-        [logger_root]
-        level = WARNING
-        handlers = console
-
-        [handler_console]
-        class = StreamHandler
-        args = (sys.stderr,)
-        level = NOTSET
-        formatter = generic
-
-        [formatter_generic]
-        format = %(levelname)s [%(name)s] %(message)s
-        """))
+    ini.write_text(ini_text(ROOT / "ckan.ini", {
+        "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DATABASE}",
+        "ckan.redis.url": "redis://127.0.0.1:6379/6",
+        "ckan.storage_path": directory / "storage",
+        "ckan.plugins": _plugins(),
+        "ckanext.dcat.rdf.profiles": "angiang_dcat_ap",
+        "ckanext.dcat.datasets_per_page": PAGE_SIZE,
+    }))
     return ini
 
 

@@ -24,8 +24,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
+
+from bench_ini import ini_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -34,13 +35,11 @@ DATABASE = "angiang_bench_schema"
 
 def _ini(tmp: pathlib.Path) -> pathlib.Path:
     ini = tmp / "bench-schema.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = config:{ROOT / 'test.ini'}
-        sqlalchemy.url = postgresql://angiang@127.0.0.1:5432/{DATABASE}
-        ckan.redis.url = redis://127.0.0.1:6379/14
-        ckan.storage_path = {tmp / 'storage'}
-        """))
+    ini.write_text(ini_text(ROOT / "test.ini", {
+        "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DATABASE}",
+        "ckan.redis.url": "redis://127.0.0.1:6379/14",
+        "ckan.storage_path": tmp / "storage",
+    }))
     return ini
 
 

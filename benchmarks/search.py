@@ -41,6 +41,8 @@ import tempfile
 import time
 import uuid
 
+from bench_ini import ini_text
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DB = "angiang_bench_search"
@@ -88,35 +90,12 @@ FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
 
 
 def ini_file() -> str:
-    text = f"""[app:main]
-use = config:{ROOT}/test.ini
-sqlalchemy.url = postgresql://angiang@127.0.0.1:5432/{DB}
-ckan.plugins = angiang_search
-licenses_group_url =
-ckan.site_id = bench
-
-[loggers]
-keys = root
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = ERROR
-handlers = console
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(levelname)s %(message)s
-"""
+    text = ini_text(f"{ROOT}/test.ini", {
+        "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DB}",
+        "ckan.plugins": "angiang_search",
+        "licenses_group_url": "",
+        "ckan.site_id": "bench",
+    }, level="ERROR")
     fd, path = tempfile.mkstemp(suffix=".ini", prefix="bench-search-")
     with os.fdopen(fd, "w") as f:
         f.write(text)
