@@ -85,6 +85,7 @@ class Compiled:
     where: str
     rank_terms: list[RankTerm] = dc_field(default_factory=list)
     phrase: Optional[str] = None  # free-text words, for the phrase bonus
+    node: Any = None  # the query tree (None: local parameters' own forms)
 
 
 #: Pseudo-field the search plugin turns ``ext_bbox`` into (minx,miny,maxx,maxy).

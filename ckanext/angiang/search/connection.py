@@ -29,6 +29,7 @@ import ckan.model as model
 from ckan.common import config
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
+from . import docsets
 from . import facets as facets_mod
 from . import statements
 from . import index as index_mod
@@ -132,19 +133,23 @@ class PostgresSearchConnection:
         main = where_mod.where(q, request, params, default_and,
                            dismax=dismax, mm=mm)
         wheres = [main.where]
+        fq_nodes = []
         fqs = request.get("fq") or []
         if isinstance(fqs, str):
             fqs = [fqs]
         for fq in fqs:
             if fq is None or not str(fq).strip():
                 continue
-            wheres.append(where_mod.where(str(fq), request, params, default_and).where)
+            compiled = where_mod.where(str(fq), request, params, default_and)
+            wheres.append(compiled.where)
+            fq_nodes.append(compiled.node)
         where = " AND ".join(f"({w})" for w in wheres if w and w != "TRUE") or "TRUE"
 
         phrase = params.add(normalize(main.phrase)) if main.phrase else None
+        weights = config.get("ckanext.angiang.search.weights")
         rank_args = (
             main.rank_terms, phrase,
-            params.add(config.get("ckanext.angiang.search.weights")),
+            params.add(weights),
             params.add(float(config.get("ckanext.angiang.search.exact_boost"))),
             params.add(float(config.get("ckanext.angiang.search.phrase_boost"))),
             int(config.get("ckanext.angiang.search.rank_normalization")),
@@ -173,15 +178,22 @@ class PostgresSearchConnection:
             request, default_limit=int(config.get("search.facets.limit") or 50))
 
         session = self.session
+        answer = None
+        if config.get("ckanext.angiang.search.docsets"):
+            answer = docsets.run(
+                session, main.node, fq_nodes, keys,
+                rank_sql(*rank_args, prefix="t."), params.values, rows, start,
+                specs, want_score, ranking=(str(weights), rank_args[5]),
+                window=int(config.get("ckanext.angiang.search.rescore_window")))
         # PostgreSQL prices a word match (tsv @@ query) like a comparison and
         # scans the table when many rows match, evaluating it row by row;
         # the GIN index answers it without reading the vectors, ~10x faster
         # (measured: benchmarks/search.py). Steer these statements to it.
-        steer = "tsv @@" in where
+        steer = answer is None and "tsv @@" in where
         if steer:
             session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         try:
-            total, facet_fields, page_ids = self._run(
+            total, facet_fields, page_ids = answer or self._run(
                 session, where, keys, score, rank_args, rows, start, specs,
                 params, want_score, steer)
             docs: list[dict[str, Any]] = []

@@ -63,6 +63,7 @@ def where(text: str, request: Optional[dict[str, Any]], params: Params,
     except qp.QuerySyntaxError as e:
         raise SearchQueryError(e.localized()) from e
     compiled.phrase = phrase
+    compiled.node = node
     return compiled
 
 
