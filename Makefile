@@ -76,6 +76,10 @@ token: db
 test: install
 	@scripts/services.sh angiang_test
 	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
+	@# the search tests again with the SQL statements alone (docsets off)
+	$(BIN)/pytest --ckan-ini=tests/search/sql_only_test.ini $(PYTEST_ARGS) tests/search
 	@# CKAN core's own search tests, from the installed ckan package, against
-	@# the PostgreSQL search backend (exclusions: tests/search/ckan_core_excluded.txt)
+	@# the PostgreSQL search backend (exclusions: tests/search/ckan_core_excluded.txt),
+	@# with the docsets, then with the SQL statements alone
 	$(BIN)/python tests/search/run_ckan_core.py $(PYTEST_ARGS)
+	$(BIN)/python tests/search/run_ckan_core.py --ckan-ini=tests/search/ckan_core_sql_only_test.ini $(PYTEST_ARGS)

@@ -1,0 +1,262 @@
+"""The in-process docsets (ckanext.angiang.search.docsets): the same answers
+as the SQL statements, for every query shape they take; the shapes they do
+not take go to SQL; and they follow every write to the index, from this
+process or another connection."""
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from ckanext.angiang.search import docsets
+from .helpers import SEARCH_PLUGINS, names, search as anon_search
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS),
+    # on here even in the SQL-only run of make test (each test compares)
+    pytest.mark.ckan_config("ckanext.angiang.search.docsets", "true"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
+
+TITLES = [
+    "Dữ liệu dân số tỉnh An Giang", "Dân số theo xã", "Số liệu dân cư",
+    "Đất đai và quy hoạch", "Bảng giá đất", "Dat dai khong dau",
+    "Giáo dục phổ thông", "Trường học", "Y tế cơ sở", "Bệnh viện tỉnh",
+    "Giao thông nông thôn", "Nông nghiệp lúa gạo", "Thủy sản cá tra",
+    "Du lịch Châu Đốc", "Môi trường nước", "Doanh nghiệp đăng ký",
+    "Ngân sách xã", "Lao động việc làm", "Hộ nghèo", "Chợ và siêu thị",
+]
+TAGS = ["lúa", "tôm", "đất", "dân-số", "giá", "nước"]
+FORMATS = ["CSV", "XLSX", "JSON", "PDF"]
+LICENSES = ["cc-by", "cc-zero", "odc-odbl"]
+
+
+def held():
+    return docsets.for_engine(model.meta.engine)
+
+
+@pytest.fixture
+def catalogue():
+    """Three agencies, two groups, 40 datasets: Vietnamese titles (some
+    repeated, so that ranks tie), tags, formats, licences; every fifth
+    private, one draft, one deleted. Returns (member of agency 0, agencies)."""
+    member = factories.User()
+    orgs = [factories.Organization(
+        name=f"so-{i}", title=f"Sở {i}",
+        users=[{"name": member["name"], "capacity": "editor"}] if i == 0 else [])
+        for i in range(3)]
+    groups = [factories.Group(name=f"nhom-{i}") for i in range(2)]
+    for n in range(40):
+        kw = dict(
+            name=f"ds-{n:02d}", title=TITLES[n % len(TITLES)],
+            notes=f"Mô tả {TITLES[(n * 7) % len(TITLES)]}",
+            owner_org=orgs[n % 3]["id"], private=n % 5 == 4,
+            license_id=LICENSES[n % 3],
+            tags=[{"name": TAGS[n % 6]}, {"name": TAGS[(n * 5 + 1) % 6]}],
+            resources=[{"url": f"http://example.org/{n}",
+                        "format": FORMATS[n % 4]}])
+        if n % 4 == 0:
+            kw["groups"] = [{"id": groups[n % 2]["id"]}]
+        factories.Dataset(**kw)
+    factories.Dataset(name="nhap", title="Dân số nháp", state="draft",
+                      owner_org=orgs[0]["id"])
+    gone = factories.Dataset(name="da-xoa", title="Dân số đã xóa",
+                             owner_org=orgs[0]["id"])
+    helpers.call_action("package_delete", id=gone["id"])
+    return member, orgs
+
+
+def both(ckan_config, params, context=None):
+    """package_search answered from memory and by SQL:
+    (memory's result, SQL's result, whether memory answered)."""
+    def run():
+        ctx = dict(context) if context else {"ignore_auth": False, "user": ""}
+        return anon_search(context=ctx, **dict(params))
+
+    ckan_config["ckanext.angiang.search.docsets"] = True
+    before = held().answered
+    memory = run()
+    answered = held().answered > before
+    ckan_config["ckanext.angiang.search.docsets"] = False
+    sql = run()
+    ckan_config["ckanext.angiang.search.docsets"] = True
+    return memory, sql, answered
+
+
+def same(memory, sql):
+    assert memory["count"] == sql["count"]
+    assert names(memory) == names(sql)
+    assert memory["search_facets"] == sql["search_facets"]
+
+
+IN_MEMORY = [
+    {"q": "dân số"},
+    {"q": "dan so"},
+    {"q": "Đất đai"},
+    {"q": "dat dai -lúa"},
+    {"q": "du lieu dan so"},  # CKAN's mm: 3 of 3 words
+    {"q": "dân số tỉnh an giang xã"},  # 6 words, mm 80%
+    {"q": "*:*"},
+    {},
+    {"q": "!!!"},
+    {"q": "tags:lúa"},
+    {"q": "tags:lúa OR tags:tôm"},
+    {"q": "organization:so-1 AND res_format:CSV"},
+    {"q": "-organization:so-1"},
+    {"q": "+res_format:CSV -tags:lúa"},
+    {"q": "groups:nhom-1 OR (license_id:cc-by AND NOT tags:giá)"},
+    {"fq": "tags:đất", "q": "giá"},
+    {"fq": "+dataset_type:dataset", "q": "dan so"},
+    {"q": "dan so", "sort": "title_string asc"},
+    {"q": "*:*", "sort": "title_string desc"},
+    {"q": "*:*", "sort": "metadata_modified desc"},
+    {"q": "*:*", "sort": "name asc"},
+    {"q": "dân", "sort": "score desc, metadata_modified desc"},
+    {"q": "dân", "sort": "score desc, name desc"},
+    {"q": "*:*", "sort": "id asc"},
+    {"q": "xa", "facet.field": FACETS, "facet.limit": -1},
+    {"q": "*:*", "facet.field": FACETS, "facet.limit": 2},
+    {"q": "*:*", "facet.field": ["tags"], "facet.mincount": 4},
+    {"q": "khong co tu nay"},
+]
+
+IN_SQL = [
+    {"q": "name:ds-01"},
+    {"q": "title:đất"},
+    {"q": "metadata_modified:[* TO NOW]"},
+    {"q": "dan*"},
+    {"q": '"dân số"'},  # a phrase: needs word positions
+    {"q": "dân-số"},  # one term of two words, also a phrase
+    {"q": "*:*", "facet.field": ["extras_theme"]},
+    {"q": "dan", "sort": "metadata_modified desc, score desc"},
+]
+
+
+class TestSameAnswers:
+    def test_in_memory_shapes(self, catalogue, ckan_config):
+        member, _ = catalogue
+        for params in IN_MEMORY:
+            for page in ({"rows": 100}, {"rows": 7, "start": 7}):
+                memory, sql, answered = both(ckan_config, {**params, **page})
+                assert answered, params
+                same(memory, sql)
+        # as a member of an agency (its private datasets, permission labels)
+        ctx = {"ignore_auth": False, "user": member["name"]}
+        for params in ({"q": "dân số", "include_private": True},
+                       {"q": "*:*", "include_private": True,
+                        "facet.field": FACETS},
+                       {"q": "*:*", "include_drafts": True,
+                        "include_private": True}):
+            memory, sql, answered = both(ckan_config, params, ctx)
+            assert answered, params
+            same(memory, sql)
+        # anonymous visitors never see private datasets, members do
+        anon, _, _ = both(ckan_config, {"q": "*:*", "rows": 100})
+        mine, _, _ = both(ckan_config, {"q": "*:*", "rows": 100,
+                                        "include_private": True}, ctx)
+        assert anon["count"] == 32
+        assert mine["count"] == 32 + 3  # agency 0's private ones
+        assert "nhap" not in names(mine) and "da-xoa" not in names(mine)
+
+    def test_other_shapes_go_to_sql(self, catalogue, ckan_config):
+        for params in IN_SQL:
+            memory, sql, answered = both(ckan_config, {**params, "rows": 100})
+            assert not answered, params
+            same(memory, sql)
+
+    @pytest.mark.ckan_config("ckanext.angiang.search.rescore_window", "3")
+    def test_pages_across_the_rescoring_window(self, catalogue, ckan_config):
+        seen = []
+        for start in range(0, 24, 4):
+            memory, sql, answered = both(
+                ckan_config, {"q": "dân số xã", "rows": 4, "start": start})
+            assert answered
+            same(memory, sql)
+            seen += names(memory)
+        assert len(seen) == len(set(seen))
+
+    def test_scores_match(self, catalogue, ckan_config):
+        """The first pass is PostgreSQL's own ts_rank, taken apart by word."""
+        conn = model.Session.connection()
+        snap = held().current(model.meta.engine, docsets._read_key(conn), (
+            str(ckan_config.get("ckanext.angiang.search.weights")),
+            int(ckan_config.get("ckanext.angiang.search.rank_normalization"))))
+        mem = snap.score(["dan", "so"])
+        rows = model.Session.execute(sa.text(
+            "SELECT index_id, ts_rank(CAST(:w AS float4[]), tsv_ab, "
+            "to_tsquery('simple', 'dan | so'), :n) FROM angiang_search_index"),
+            {"w": ckan_config.get("ckanext.angiang.search.weights"),
+             "n": int(ckan_config.get(
+                 "ckanext.angiang.search.rank_normalization"))}).all()
+        assert rows
+        for index_id, rank in rows:
+            assert mem[snap.ord_of[index_id]] == pytest.approx(rank, rel=1e-5)
+
+
+@pytest.fixture
+def dataset():
+    org = factories.Organization()
+
+    def make(**kw):
+        return factories.Dataset(owner_org=org["id"], **kw)
+    return make
+
+
+class TestInStep:
+    def test_follows_writes(self, dataset):
+        ds = dataset(name="mot", title="Alpha")
+        loads = held().loads
+        assert names(anon_search(q="alpha")) == ["mot"]
+        helpers.call_action("package_patch", id=ds["id"], title="Beta")
+        assert names(anon_search(q="alpha")) == []
+        assert names(anon_search(q="beta")) == ["mot"]
+        helpers.call_action("package_patch", id=ds["id"], private=True)
+        assert names(anon_search(q="beta")) == []
+        helpers.call_action("package_patch", id=ds["id"], private=False)
+        dataset(name="hai", title="Beta two")
+        assert sorted(names(anon_search(q="beta"))) == ["hai", "mot"]
+        helpers.call_action("package_delete", id=ds["id"])
+        assert names(anon_search(q="beta")) == ["hai"]
+        # after the first read, each write was read row by row
+        assert held().loads <= loads + 1
+
+    def test_follows_writes_of_another_connection(self, dataset):
+        dataset(name="mot", title="Alpha")
+        dataset(name="hai", title="Alpha two")
+        assert sorted(names(anon_search(q="alpha"))) == ["hai", "mot"]
+        model.Session.remove()
+        with model.meta.engine.begin() as other:
+            other.execute(sa.text(
+                "DELETE FROM angiang_search_index WHERE name = 'hai'"))
+        before = held().answered
+        assert names(anon_search(q="alpha")) == ["mot"]
+        assert held().answered == before + 1
+
+    def test_uncommitted_writes_are_searched_in_sql(self, dataset):
+        dataset(name="mot", title="Alpha")
+        assert names(anon_search(q="alpha")) == ["mot"]
+        model.Session.execute(sa.text(
+            "UPDATE angiang_search_index SET tsv = to_tsvector('simple', "
+            "'gamma'), tsv_ab = to_tsvector('simple', 'gamma')"))
+        before = held().answered
+        assert names(anon_search(q="gamma")) == ["mot"]
+        assert held().answered == before
+        model.Session.rollback()
+        assert names(anon_search(q="gamma")) == []
+        assert held().answered == before + 1
+
+    def test_rebuilt_when_a_quarter_is_dead(self, dataset, monkeypatch):
+        monkeypatch.setattr(docsets, "MIN_DEAD", 0)
+        ids = [dataset(name=f"d{i}", title="Alpha")["id"]
+               for i in range(4)]
+        assert len(names(anon_search(q="alpha"))) == 4
+        loads = held().loads
+        for i in ids[:2]:
+            helpers.call_action("package_patch", id=i, title="Omega")
+        assert len(names(anon_search(q="alpha"))) == 2
+        assert held().loads == loads + 1
+        snap = held()._snap
+        assert snap.size == 4 and snap.dead() == 0
