@@ -9,8 +9,12 @@ dropped and recreated on every run), rebuilds the search index with CKAN's
 own ``search.rebuild`` and measures, at each size and in one run:
 
 - ``package_search`` p50/p95 (as an anonymous visitor, 20 rows) for free
-  text, free text + 5 facets, filter only, and sorting by title;
+  text, free text + 5 facets, filter only, and sorting by title, as the
+  portal answers them (from the in-process docsets), then again by the SQL
+  statements alone (docsets off), for comparison;
 - ``package_show`` p50, the baseline;
+- the time and resident memory to read the docsets (a process's first
+  search);
 - index rebuild throughput (datasets/s), split into CKAN's share (its
   dictization and index document) and ours (document -> row, SQL upsert):
   the first size with one process (``ckan search-index rebuild``), the
@@ -276,9 +280,43 @@ def percentile(values, pct):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def measure(rng, n, public_ids, orgs):
+def rss_mb() -> float:
+    """Resident memory of this process now (not its peak)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def read_docsets():
+    """(seconds, MB resident) to read the whole index into the docsets,
+    as a web process does on its first search."""
+    import gc
+
     import ckan.logic as logic
     import ckan.model as model
+    from ckanext.angiang.search import docsets
+
+    docsets.for_engine(model.meta.engine).clear()
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    logic.get_action("package_search")({"ignore_auth": True}, {"q": "dân"})
+    seconds = time.perf_counter() - started
+    model.Session.remove()
+    gc.collect()
+    return seconds, rss_mb() - before
+
+
+def measure(rng, n, public_ids, orgs, docsets=True):
+    """p50/p95 per kind; ``docsets``: answered from the in-process
+    docsets (the portal's default) or by the SQL statements alone."""
+    import ckan.logic as logic
+    import ckan.model as model
+    from ckan.common import config
+
+    config["ckanext.angiang.search.docsets"] = docsets
 
     anon = lambda: {"ignore_auth": False, "user": ""}  # noqa: E731
     search = logic.get_action("package_search")
@@ -315,6 +353,7 @@ def measure(rng, n, public_ids, orgs):
             times.append((time.perf_counter() - started) * 1000)
             model.Session.remove()
         out[name] = (statistics.median(times), percentile(times, 95))
+    config["ckanext.angiang.search.docsets"] = True
     return out
 
 
@@ -396,10 +435,15 @@ def main(argv=None):
             steady_state()
             print(f"{size} datasets: generated in {generated:.1f} s, indexed "
                   f"{len(new_ids)} in {total:.1f} s", flush=True)
+            docsets_s, docsets_mb = read_docsets()
             timings = measure(rng, args.queries, public_ids, orgs)
+            sql_timings = measure(rng, args.queries, public_ids, orgs,
+                                  docsets=False)
             floor = count_floor(args.queries)
             results[size] = dict(
-                timings=timings, floor=floor, indexed=len(new_ids),
+                timings=timings, sql_timings=sql_timings, floor=floor,
+                docsets_s=docsets_s, docsets_mb=docsets_mb,
+                indexed=len(new_ids),
                 rebuild_s=total,
                 processes=processes,
                 ours_s=ours, table_mb=table_size() / 1e6,
@@ -424,6 +468,21 @@ def report(results, n):
             p50, p95 = results[s]["timings"][kind]
             row += f"{p50:12.1f}{p95:12.1f}"
         print(row)
+    print()
+    print("the same searches answered by the SQL statements alone (docsets off)")
+    for kind in kinds:
+        if kind == "package_show":
+            continue
+        row = f"{kind:24}"
+        for s in sizes:
+            p50, p95 = results[s]["sql_timings"][kind]
+            row += f"{p50:12.1f}{p95:12.1f}"
+        print(row)
+    print()
+    for s in sizes:
+        r = results[s]
+        print(f"{s} datasets: docsets read in {r['docsets_s']:.2f} s (the first "
+              f"search of a process), {r['docsets_mb']:.0f} MB resident")
     print()
     for s in sizes:
         r = results[s]
