@@ -2,6 +2,8 @@
 as the SQL statements, for every query shape they take; the shapes they do
 not take go to SQL; and they follow every write to the index, from this
 process or another connection."""
+import time
+
 import pytest
 import sqlalchemy as sa
 
@@ -260,3 +262,22 @@ class TestInStep:
         assert held().loads == loads + 1
         snap = held()._snap
         assert snap.size == 4 and snap.dead() == 0
+
+    def test_large_sort_orders_are_read_in_a_thread(self, dataset, monkeypatch):
+        """Meanwhile the SQL statements answer, with the same page."""
+        monkeypatch.setattr(docsets, "SYNC_SORT_ROWS", 0)
+        for i, title in enumerate(["Cam", "Ánh", "Bưởi"]):
+            dataset(name=f"d{i}", title=title)
+        before = held().answered
+        first = names(anon_search(q="*:*", sort="title_string asc"))
+        assert held().answered == before  # SQL
+        # the title's order, then the index id's (the last key) are read
+        for _ in range(100):
+            again = names(anon_search(q="*:*", sort="title_string asc"))
+            assert again == first
+            if held().answered > before:
+                break
+            time.sleep(0.05)
+        assert held().answered == before + 1
+        assert set(held()._snap._sorts) == {"title", "index_id"}
+        assert first == ["d1", "d2", "d0"]
