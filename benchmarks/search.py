@@ -462,22 +462,19 @@ def report(results, n):
     header = f"{'':24}" + "".join(f"{f'{s} p50':>12}{f'{s} p95':>12}" for s in sizes)
     print(header)
     kinds = list(results[sizes[0]]["timings"])
-    for kind in kinds:
-        row = f"{kind:24}"
-        for s in sizes:
-            p50, p95 = results[s]["timings"][kind]
-            row += f"{p50:12.1f}{p95:12.1f}"
-        print(row)
+
+    def rows(which, kinds):
+        for kind in kinds:
+            row = f"{kind:24}"
+            for s in sizes:
+                p50, p95 = results[s][which][kind]
+                row += f"{p50:12.1f}{p95:12.1f}"
+            print(row)
+
+    rows("timings", kinds)
     print()
     print("the same searches answered by the SQL statements alone (docsets off)")
-    for kind in kinds:
-        if kind == "package_show":
-            continue
-        row = f"{kind:24}"
-        for s in sizes:
-            p50, p95 = results[s]["sql_timings"][kind]
-            row += f"{p50:12.1f}{p95:12.1f}"
-        print(row)
+    rows("sql_timings", [k for k in kinds if k != "package_show"])
     print()
     for s in sizes:
         r = results[s]
