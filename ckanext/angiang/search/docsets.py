@@ -229,7 +229,7 @@ class Snapshot:
                 f"FROM {joined}, LATERAL unnest(t.tsv_ab) AS u "
                 f"GROUP BY u.lexeme"), dict(bind, w=weights)):
             part = np.frombuffer(packed, dtype=">i4").astype(np.int32)
-            rank = np.frombuffer(scores, dtype=">f4").astype(np.float64)
+            rank = np.frombuffer(scores, dtype=">f4").astype(np.float32)
             have = self.ranks.get(lexeme)
             self.ranks[lexeme] = (
                 (part, rank) if have is None else
