@@ -281,3 +281,13 @@ class TestInStep:
         assert held().answered == before + 1
         assert set(held()._snap._sorts) == {"title", "index_id"}
         assert first == ["d1", "d2", "d0"]
+
+    def test_a_count_alone_reads_nothing(self, dataset):
+        from ckan.lib.search.common import make_connection
+
+        dataset(name="mot", title="Alpha")
+        held().clear()
+        assert make_connection().search(q="*:*", rows=0).hits == 1
+        assert held().empty()
+        assert names(anon_search(q="alpha")) == ["mot"]
+        assert not held().empty()
