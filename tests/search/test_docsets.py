@@ -110,6 +110,8 @@ IN_MEMORY = [
     {"q": "-organization:so-1"},
     {"q": "+res_format:CSV -tags:lúa"},
     {"q": "groups:nhom-1 OR (license_id:cc-by AND NOT tags:giá)"},
+    {"q": "tags:lúa OR *:*"},
+    {"q": "+tags:lúa -*:*"},
     {"fq": "tags:đất", "q": "giá"},
     {"fq": "+dataset_type:dataset", "q": "dan so"},
     {"q": "dan so", "sort": "title_string asc"},

@@ -53,8 +53,9 @@ import numpy as np
 import sqlalchemy as sa
 
 from . import query_parser as qp
-from .compiler import (BBOX_FIELD, NGRAM_FIELDS, SCORE, STRING_ALIASES,
-                       SORT_COLUMNS, SortKey, is_date_field, is_text_field)
+from .compiler import (_WORD_RE, BBOX_FIELD, NGRAM_FIELDS, SCORE,
+                       STRING_ALIASES, SORT_COLUMNS, SortKey, is_date_field,
+                       is_text_field)
 from .facets import ALL_TERM, TERM_FIELDS, FacetSpec, stored_term_fields
 from .model import TABLE
 from .text import CONFIG_FOLDED, normalize
@@ -76,7 +77,6 @@ MIN_DEAD = 1000
 SYNC_SORT_ROWS = 5000
 #: The sort key of a row without a value (NULLS LAST) or not in the order.
 LAST = np.iinfo(np.int64).max // 4
-_WORD_RE = re.compile(r"\w", re.UNICODE)
 _LEXEME_RE = re.compile(r"^'((?:[^'\\]|'')*)'$")
 TRUE = "TRUE"
 #: The columns the snapshot reads of a row (``r``).
@@ -553,13 +553,10 @@ class Evaluator:
             required = max(0, required - (len(node.should) - len(shoulds)))
         required = min(required, len(shoulds))
         if shoulds and required >= 1:
-            if any(isinstance(m, str) for m in shoulds) and required == 1:
-                pass  # one TRUE clause satisfies it
-            else:
-                count = np.zeros(self.snap.size, dtype=np.int32)
-                for m in shoulds:
-                    count += 1 if isinstance(m, str) else m
-                parts.append(count >= required)
+            count = np.zeros(self.snap.size, dtype=np.int32)
+            for m in shoulds:
+                count += 1 if isinstance(m, str) else m
+            parts.append(count >= required)
         for clause in node.must_not:
             m = self.mask(clause, not positive)
             if m is None:
@@ -569,8 +566,7 @@ class Evaluator:
             else:
                 parts.append(~m)
         if not parts:
-            if seen_true or not (node.must or node.should or node.must_not) \
-                    or (shoulds and required >= 1):
+            if seen_true or not (node.must or node.should or node.must_not):
                 return TRUE
             return None
         out = parts[0].copy()
