@@ -171,6 +171,13 @@ class TestSameAnswers:
             assert not answered, params
             same(memory, sql)
 
+    @pytest.mark.ckan_config("ckanext.angiang.search.rank_normalization", "33")
+    def test_rank_plus_one_goes_to_sql(self, catalogue, ckan_config):
+        """rank / (rank + 1) of several words can't be taken apart by word."""
+        memory, sql, answered = both(ckan_config, {"q": "dân số", "rows": 100})
+        assert not answered
+        same(memory, sql)
+
     @pytest.mark.ckan_config("ckanext.angiang.search.rescore_window", "3")
     def test_pages_across_the_rescoring_window(self, catalogue, ckan_config):
         seen = []

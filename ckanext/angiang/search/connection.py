@@ -178,21 +178,25 @@ class PostgresSearchConnection:
             request, default_limit=int(config.get("search.facets.limit") or 50))
 
         session = self.session
-        answer = None
-        if config.get("ckanext.angiang.search.docsets"):
-            answer = docsets.run(
-                session, main.node, fq_nodes, keys,
-                rank_sql(*rank_args, prefix="t."), params.values, rows, start,
-                specs, want_score, ranking=(str(weights), rank_args[5]),
-                window=int(config.get("ckanext.angiang.search.rescore_window")))
-        # PostgreSQL prices a word match (tsv @@ query) like a comparison and
-        # scans the table when many rows match, evaluating it row by row;
-        # the GIN index answers it without reading the vectors, ~10x faster
-        # (measured: benchmarks/search.py). Steer these statements to it.
-        steer = answer is None and "tsv @@" in where
-        if steer:
-            session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        steer = False
         try:
+            answer = None
+            if config.get("ckanext.angiang.search.docsets"):
+                answer = docsets.run(
+                    session, main.node, fq_nodes, keys,
+                    rank_sql(*rank_args, prefix="t."), params.values, rows,
+                    start, specs, want_score,
+                    ranking=(str(weights), rank_args[5]),
+                    window=int(config.get(
+                        "ckanext.angiang.search.rescore_window")))
+            # PostgreSQL prices a word match (tsv @@ query) like a comparison
+            # and scans the table when many rows match, evaluating it row by
+            # row; the GIN index answers it without reading the vectors, ~10x
+            # faster (measured: benchmarks/search.py). Steer these statements
+            # to it.
+            steer = answer is None and "tsv @@" in where
+            if steer:
+                session.execute(sa.text("SET LOCAL enable_seqscan = off"))
             total, facet_fields, page_ids = answer or self._run(
                 session, where, keys, score, rank_args, rows, start, specs,
                 params, want_score, steer)

@@ -14,8 +14,9 @@ per document (an ordinal):
   search matches), and for each lexeme of ``tsv_ab`` PostgreSQL's own
   ``ts_rank`` of the document for that lexeme alone. ``ts_rank`` of an OR
   of lexemes is the mean of these (with the normalisations that depend on
-  the document only, as ``rank_normalization``'s 0, 1, 2, 8 and 16): the
-  first ranking pass is exactly the SQL path's;
+  the document only: every ``rank_normalization`` flag but 32, with which
+  the SQL statements answer): the first ranking pass is exactly the SQL
+  path's;
 - sort orders (title, dates, name, id...), read from PostgreSQL in its
   collation the first time a search sorts on them (in a thread for a
   large catalogue, the SQL statements answering meanwhile).
@@ -79,6 +80,9 @@ SYNC_SORT_ROWS = 5000
 LAST = np.iinfo(np.int64).max // 4
 _LEXEME_RE = re.compile(r"^'((?:[^'\\]|'')*)'$")
 TRUE = "TRUE"
+#: ts_rank's normalisation flag 32 (rank / (rank + 1)): the only one that
+#: does not depend on the document alone, so ranks can't be taken apart.
+RANK_PLUS_ONE = 32
 #: The columns the snapshot reads of a row (``r``).
 _READ = ", ".join([f"r.{c}" for c in ("index_id",) + FILTER_FIELDS
                    + ("facet_terms", "tsv", "tsv_ab")]
@@ -647,6 +651,8 @@ def run(session, q_node: Optional[qp.Node], fq_nodes: list[Optional[qp.Node]],
     nodes = [q_node] + list(fq_nodes)
     if any(n is None for n in nodes) or not supported_keys(keys):
         return None
+    if ranking[1] & RANK_PLUS_ONE:
+        return None  # rank/(rank+1) of a sum is not the sum of the parts
     relevance = keys[0].expr == SCORE and keys[0].direction == "DESC"
     if any(k.expr == SCORE for k in keys[1:]) or (
             keys[0].expr == SCORE and not relevance):
