@@ -83,3 +83,17 @@ test: install
 	@# with the docsets, then with the SQL statements alone
 	$(BIN)/python tests/search/run_ckan_core.py $(PYTEST_ARGS)
 	$(BIN)/python tests/search/run_ckan_core.py --ckan-ini=tests/search/ckan_core_sql_only_test.ini $(PYTEST_ARGS)
+
+# --- production -----------------------------------------------------------------
+.PHONY: serve-prod check-workers backup restore
+
+## serve-prod: the portal as production serves it: gunicorn (WEB_CONCURRENCY
+## workers, default 2 x cores) with docker/production.ini; CKAN_SECRET_KEY and
+## CKAN_SITE_URL etc. from the environment (README "Deploying")
+serve-prod: install
+	@scripts/serve-prod.sh
+
+## check-workers: start the production server with 2 workers on a database of
+## its own and check, through HTTP, that each worker sees the others' writes
+check-workers: install
+	$(BIN)/python scripts/check_workers.py $(CHECK_WORKERS_ARGS)
