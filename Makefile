@@ -97,3 +97,18 @@ serve-prod: install
 ## its own and check, through HTTP, that each worker sees the others' writes
 check-workers: install
 	$(BIN)/python scripts/check_workers.py $(CHECK_WORKERS_ARGS)
+
+## backup: dump the CKAN database (and the DataStore's, if configured) and the
+## file storage into $(BACKUP_DIR)/<UTC time>/ with SHA-256 manifest; keeps the
+## BACKUP_KEEP newest (0: all). Production: make backup CONFIG=docker/production.ini
+BACKUP_DIR ?= var/backups
+BACKUP_KEEP ?= 0
+backup: install
+	$(BIN)/python scripts/backup.py backup --config $(CONFIG) --dest $(BACKUP_DIR) --keep $(BACKUP_KEEP)
+
+## restore: make restore BACKUP=var/backups/<time> RESTORE_DB_URL=postgresql://.../new_db
+## [RESTORE_STORAGE=/empty/folder]: into a fresh (empty) database and storage folder
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir> RESTORE_DB_URL=<empty database URL> [RESTORE_STORAGE=<empty folder>]" >&2; exit 2; }
+	$(BIN)/python scripts/backup.py restore "$(BACKUP)" --config $(CONFIG) \
+	  $(if $(RESTORE_DB_URL),--db-url "$(RESTORE_DB_URL)") $(if $(RESTORE_STORAGE),--storage "$(RESTORE_STORAGE)")
