@@ -3,6 +3,7 @@ configured) and the file storage, restorable into a fresh database.
 
     backup.py backup  [--config INI] [--dest DIR] [--keep N]
     backup.py restore BACKUP [--config INI] [--db-url URL] [--storage DIR]
+    backup.py schedule [--config INI] [--dest DIR] [--keep N] [--hour H]
 
 ``make backup`` / ``make restore BACKUP=... RESTORE_DB_URL=...`` call it with the
 portal's ini; the ``backup`` service of ``docker/`` runs it every day.
@@ -203,23 +204,47 @@ def restore(args) -> None:
           "ckan -c <ini> search-index rebuild")
 
 
+def schedule(args) -> None:
+    """A backup every day at ``args.hour`` UTC, for ever. A failed backup is
+    reported on stderr (the container's log) and tried again the next day;
+    its ``.partial`` folder is left for inspection and never counted."""
+    import time
+
+    while True:
+        now = dt.datetime.now(dt.timezone.utc)
+        due = now.replace(hour=args.hour, minute=0, second=0, microsecond=0)
+        if due <= now:
+            due += dt.timedelta(days=1)
+        print(f"next backup at {due.isoformat()}", flush=True)
+        time.sleep((due - now).total_seconds())
+        try:
+            backup(args)
+        except SystemExit as e:  # pg_dump's failure, already explained
+            print(f"backup FAILED: {e}", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("backup", "restore"):
+    for name in ("backup", "restore", "schedule"):
         p = sub.add_parser(name)
-        p.add_argument("--config", help="the portal's ini")
+        p.add_argument("--config", default=os.environ.get("CKAN_INI"),
+                       help="the portal's ini (default: $CKAN_INI)")
         p.add_argument("--db-url", help="CKAN database (default: the config's)")
         p.add_argument("--datastore-url", help="DataStore database (default: the config's)")
         p.add_argument("--storage", help="file storage folder (default: the config's)")
-        if name == "backup":
+        if name in ("backup", "schedule"):
             p.add_argument("--dest", default=os.environ.get("BACKUP_DIR", "var/backups"))
             p.add_argument("--keep", type=int, default=int(os.environ.get("BACKUP_KEEP", "0")),
                            help="complete backups kept in --dest (0: all)")
-        else:
+        if name == "schedule":
+            p.add_argument("--hour", type=int, default=int(os.environ.get("BACKUP_HOUR", "19")),
+                           help="UTC hour of the daily backup (19: 02:00 in Viet Nam)")
+        if name == "restore":
             p.add_argument("backup", help="a backup directory")
     args = parser.parse_args(argv)
-    (backup if args.command == "backup" else restore)(args)
+    {"backup": backup, "restore": restore, "schedule": schedule}[args.command](args)
 
 
 if __name__ == "__main__":

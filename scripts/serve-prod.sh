@@ -10,8 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 export CKAN_INI=${CKAN_INI:-docker/production.ini}
-export PATH="$PWD/$BIN:$PATH"
+export PATH="$BIN:$PATH"
 # refuse before doing anything when the secret is missing or weak
 "$BIN/python" -c 'from ckanext.angiang.serving.wsgi import require_secret; require_secret()'
 "$BIN/python" scripts/check_services.py "$CKAN_INI"
