@@ -86,13 +86,18 @@ def fill(size: int) -> None:
         "SELECT count(*) FROM package WHERE name LIKE 'ds-%'")).scalar()
     orgs = [dict(id=i, title=t) for i, t in model.Session.execute(sa.text(
         "SELECT id, title FROM \"group\" WHERE is_organization AND state = 'active'"))]
+    for i in range(10):  # the generator puts datasets in up to 2 of 10 groups
+        if not model.Group.get(f"bench-group-{i}"):
+            model.Session.add(model.Group(name=f"bench-group-{i}", type="group",
+                                          title=f"Chủ đề {gen.SUBJECTS[i]}", state="active"))
+    model.Session.commit()
     groups = [dict(id=i) for (i,) in model.Session.execute(sa.text(
-        "SELECT id FROM \"group\" WHERE NOT is_organization AND state = 'active'"))]
+        "SELECT id FROM \"group\" WHERE name LIKE 'bench-group-%'"))]
     site = dict(id=model.Session.execute(sa.text(
         "SELECT id FROM \"user\" WHERE sysadmin LIMIT 1")).scalar())
     tag_ids = [i for (i,) in model.Session.execute(sa.text("SELECT id FROM tag LIMIT 60"))]
     rng = random.Random(62 + made)
-    gen.insert_datasets(rng, size - count, made, site, orgs, groups or orgs[:1], tag_ids)
+    gen.insert_datasets(rng, size - count, made, site, orgs, groups, tag_ids)
     new_ids = [r[0] for r in model.Session.execute(sa.text(
         "SELECT id FROM package WHERE type = 'dataset' AND id NOT IN "
         "(SELECT index_id FROM angiang_search_index)")).all()]
