@@ -105,6 +105,21 @@ def wait_until_up(portal: Portal, server: subprocess.Popen, seconds: float) -> N
     raise SystemExit(f"the portal did not answer /healthz within {seconds:.0f} s")
 
 
+def warmed_workers(log) -> int:
+    """Workers that logged their warm-up (gunicorn_conf.post_worker_init)."""
+    log.flush()
+    with open(log.name, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if "] worker " in line and "warmed up" in line)
+
+
+def wait_for_workers(log, count: int, server: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while warmed_workers(log) < count:
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"{warmed_workers(log)} of {count} workers warmed up")
+        time.sleep(0.2)
+
+
 def probe_until(portal: Portal, writer: str, word: str, expected: int,
                 limit: float) -> dict:
     """Anonymous searches for ``word``, two at a time, until a worker other
@@ -237,6 +252,7 @@ def main(argv=None) -> int:
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         portal = Portal(f"http://127.0.0.1:{port}", token)
         wait_until_up(portal, server, 180)
+        wait_for_workers(log, args.workers, server, 180)
         print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, "
               f"answering after {time.perf_counter() - started:.1f} s")
         steps = run_steps(portal, args.limit)
