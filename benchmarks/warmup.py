@@ -89,7 +89,7 @@ def fill(size: int) -> None:
     for i in range(10):  # the generator puts datasets in up to 2 of 10 groups
         if not model.Group.get(f"bench-group-{i}"):
             model.Session.add(model.Group(name=f"bench-group-{i}", type="group",
-                                          title=f"Chủ đề {gen.SUBJECTS[i]}", state="active"))
+                                          title=f"Chủ đề {gen.SUBJECTS[i]}"))
     model.Session.commit()
     groups = [dict(id=i) for (i,) in model.Session.execute(sa.text(
         "SELECT id FROM \"group\" WHERE name LIKE 'bench-group-%'"))]

@@ -83,8 +83,11 @@ def test_compose_defaults_to_postgresql_search_with_solr_behind_a_profile():
     assert "ckan-backups" in compose["volumes"]
 
 
-def test_ckan_validates_the_production_config(tmp_path):
-    env = dict(os.environ, CKAN_SECRET_KEY=SECRET, CKAN_STORAGE_PATH=str(tmp_path))
+def test_ckan_validates_the_production_config(tmp_path, ckan_config):
+    # CKAN's command line connects to the database: the test database's
+    env = dict(os.environ, CKAN_SECRET_KEY=SECRET, CKAN_STORAGE_PATH=str(tmp_path),
+               CKAN_SQLALCHEMY_URL=ckan_config["sqlalchemy.url"],
+               CKAN_REDIS_URL=ckan_config["ckan.redis.url"])
     bin_dir = os.path.dirname(sys.executable)
     for name in ("production.ini", "solr.ini"):
         done = subprocess.run([os.path.join(bin_dir, "ckan"), "-c", os.path.join(DOCKER, name),
