@@ -15,8 +15,9 @@ next one to another) until a worker OTHER than the writer answers as it
 must (found, or no longer found). The step fails if that takes over
 ``--limit`` seconds (1 s) or if no other worker answers.
 
-Also checked: the session cookie is Secure, HttpOnly, SameSite=Lax; the
-webassets are served with a year of caching.
+Also checked: the session cookie (which holds the CSRF token) and, after a
+login with "remember me", the remember cookie are Secure, HttpOnly and
+SameSite=Lax; the webassets are cached for good (``immutable``).
 
 Prints a line per step (the figures) and exits 1 on any failure.
 """
@@ -178,35 +179,67 @@ def run_steps(portal: Portal, limit: float) -> list[dict]:
     return steps
 
 
-def check_cookies_and_assets(portal: Portal) -> list[str]:
-    """Problems with the session cookie's flags and the assets' caching."""
-    problems = []
+COOKIE_FLAGS = ("secure", "httponly", "samesite=lax")
+
+
+def cookie_problems(where: str, cookies: list[str], name: str) -> list[str]:
+    found = [c for c in cookies if c.startswith(name + "=")]
+    print(f"  {where}: " + "; ".join(
+        re.sub(r"=[^;]*", "=…", c, count=1) for c in found) if found else f"  {where}: -")
+    if not found:
+        return [f"no {name} cookie from {where}"]
+    have = {f.strip().lower() for f in found[-1].split(";")[1:]}
+    return [f"{name} cookie from {where} without {f}" for f in COOKIE_FLAGS if f not in have]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_cookies(portal: Portal, mark: str) -> list[str]:
+    """The session cookie (which holds the CSRF token) and, after a login
+    with "remember me", the remember cookie: Secure, HttpOnly, SameSite=Lax."""
+    name, password = f"kiem-tra-{mark}", secrets.token_urlsafe(18)
+    portal.call("user_create", {"name": name, "email": f"{name}@angiang.gov.vn",
+                                "password": password})
     with portal.get("/user/login") as response:
         cookies = response.headers.get_all("Set-Cookie") or []
         page = response.read().decode("utf-8", "replace")
-    session = [c for c in cookies if c.startswith("ckan=")]
-    print(f"  Set-Cookie on /user/login: "
-          f"{[re.sub(r'=[^;]*', '=…', c, count=1) for c in cookies]}")
-    if not session:
-        problems.append("no session cookie on /user/login")
-    for c in session:
-        flags = {f.strip().lower() for f in c.split(";")[1:]}
-        for flag in ("secure", "httponly", "samesite=lax"):
-            if flag not in flags:
-                problems.append(f"session cookie without {flag}")
+    problems = cookie_problems("GET /user/login", cookies, "ckan")
+    session = re.search(r"ckan=([^;]*)", " ".join(cookies))
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+    if not (session and token):
+        return problems + ["no session or CSRF token on /user/login"]
+    form = urllib.parse.urlencode({"login": name, "password": password,
+                                   "remember": "63072000", "_csrf_token": token.group(1)})
+    request = urllib.request.Request(portal.url + "/user/login", data=form.encode(),
+                                     headers={"Cookie": f"ckan={session.group(1)}"})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+            status, cookies = response.status, response.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as e:  # the redirect after a login
+        status, cookies = e.code, e.headers.get_all("Set-Cookie") or []
+    if status != 302:
+        return problems + [f"login answered {status}, not 302"]
+    problems += cookie_problems("POST /user/login", cookies, "ckan")
+    problems += cookie_problems("POST /user/login", cookies, "remember_token")
+    return problems
+
+
+def check_assets(portal: Portal) -> list[str]:
+    """The webassets of a page are cached for good (their names carry a hash)."""
+    with portal.get("/") as response:
+        page = response.read().decode("utf-8", "replace")
     asset = re.search(r'(/webassets/[^"\']+\.css)', page)
     if not asset:
-        problems.append("no webassets stylesheet on /user/login")
-    else:
-        with portal.get(asset.group(1)) as response:
-            cache = response.headers.get("Cache-Control", "")
-            served_by = response.headers.get(HEADER)
-        print(f"  {asset.group(1)}: Cache-Control: {cache}")
-        if "immutable" not in cache or "max-age=315360000" not in cache:
-            problems.append(f"webassets cached as {cache!r}")
-        if served_by is None:
-            problems.append("webassets answered without the worker header")
-    return problems
+        return ["no webassets stylesheet on /"]
+    with portal.get(asset.group(1)) as response:
+        cache = response.headers.get("Cache-Control", "")
+    print(f"  {asset.group(1)}: Cache-Control: {cache}")
+    if "immutable" not in cache or "max-age=315360000" not in cache:
+        return [f"webassets cached as {cache!r}"]
+    return []
 
 
 def main(argv=None) -> int:
@@ -270,7 +303,8 @@ def main(argv=None) -> int:
         print(f"distinct workers that answered: {len(seen_workers)}")
         if len(seen_workers) < 2:
             failed.append("only one worker answered")
-        failed += check_cookies_and_assets(portal)
+        failed += check_cookies(portal, secrets.token_hex(4))
+        failed += check_assets(portal)
     finally:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)

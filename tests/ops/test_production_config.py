@@ -48,6 +48,7 @@ def test_production_cookies_are_secure_and_the_secret_comes_from_the_environment
     for key in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
                 "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY", "WTF_CSRF_ENABLED"):
         assert prod[key] == "true", key
+    assert prod["SESSION_COOKIE_SAMESITE"] == prod["REMEMBER_COOKIE_SAMESITE"] == "Lax"
     assert prod["SECRET_KEY"] == SECRET
     with open(os.path.join(DOCKER, "production.ini"), encoding="utf-8") as f:
         assert "SECRET_KEY = %(CKAN_SECRET_KEY)s" in f.read()

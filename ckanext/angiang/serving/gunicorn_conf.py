@@ -49,6 +49,10 @@ def post_worker_init(worker):
         return
     from ckanext.angiang.serving.warmup import warm_up
 
-    figures = warm_up(worker.wsgi, heartbeat=worker.notify)
+    try:
+        figures = warm_up(worker.wsgi, heartbeat=worker.notify)
+    except Exception:  # a worker that could not warm up still serves (cold)
+        worker.log.exception("worker %s: warm-up failed; serving cold", worker.pid)
+        return
     worker.log.info("worker %s warmed up in %.2f s (docsets %s)", worker.pid,
                     figures["seconds"], "read" if figures["docsets"] else "not read")
