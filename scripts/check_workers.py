@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/check_workers.py [--workers 2] [--db NAME] [--port N]
 
-Starts the portal as production runs it (gunicorn with
-``ckanext.angiang.serving.gunicorn_conf``, ``docker/production.ini``, a secret
-from the environment) on 127.0.0.1, in a database of its own that it creates
+Starts the portal as production runs it (``scripts/serve-prod.sh``, as
+``make serve-prod``: gunicorn with ``ckanext.angiang.serving.gunicorn_conf``,
+``docker/production.ini``, a secret from the environment) on 127.0.0.1, in a database of its own that it creates
 (``scripts/services.sh``) and drops at the end (it refuses to touch one that
 exists already). Then, through the HTTP API, a dataset is created, retitled,
 made private, made public and deleted; each write's response names the
@@ -273,16 +273,16 @@ def main(argv=None) -> int:
     failed = []
     try:
         ckan = [os.path.join(BIN, "ckan"), "-c", INI]
-        for command in (["db", "upgrade"], ["angiang", "ensure-sysadmin"],
-                        ["asset", "build"]):
+        for command in (["db", "upgrade"], ["angiang", "ensure-sysadmin"]):
             subprocess.run(ckan + command, env=env, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         token = subprocess.run(ckan + ["angiang", "token"], env=env, check=True,
                                capture_output=True, text=True).stdout.strip().splitlines()[-1]
         started = time.perf_counter()
-        server = subprocess.Popen(
-            [os.path.join(BIN, "gunicorn"), "-c", "python:ckanext.angiang.serving.gunicorn_conf"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        # what `make serve-prod` runs (it execs gunicorn: same process group)
+        server = subprocess.Popen([os.path.join(ROOT, "scripts", "serve-prod.sh")],
+                                  env=dict(env, BIN=BIN), stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
         portal = Portal(f"http://127.0.0.1:{port}", token)
         wait_until_up(portal, server, 180)
         wait_for_workers(log, args.workers, server, 180)
