@@ -7,8 +7,8 @@ The portal is served by a threaded WSGI server on 127.0.0.1 (ephemeral port)
 with CSRF on. Chromium loads the home, search, dataset, resource (with a
 text view in its frame), login, dataset-edit and new-resource pages, the
 last two as a logged-in agency editor; every console message about a
-Content Security Policy, every page error and every failed same-origin
-request is collected. The test also uses the pages: logs in through the
+Content Security Policy, every page error, every failed same-origin
+request and every request to another origin is collected. The test also uses the pages: logs in through the
 form, presses the resource form's Upload/Link buttons (their handlers moved
 out of inline onclick), and follows a dataset through CKAN's JavaScript API
 client (a cookie-authenticated POST carrying X-CSRFToken).
@@ -79,11 +79,18 @@ class Watch:
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         page.on("response", lambda r: self._response(r, origin))
+        page.on("request", lambda r: self._request(r, origin))
 
     def _console(self, msg):
         text = msg.text
         if "Content Security Policy" in text or "Content-Security-Policy" in text:
             self.problems.append(f"CSP: {text}")
+
+    def _request(self, request, origin):
+        # the portal's pages make the browser contact nobody else (privacy:
+        # no avatar service, no CDN)
+        if not request.url.startswith((origin, "data:", "blob:", "about:")):
+            self.problems.append(f"third-party request: {request.url}")
 
     def _response(self, response, origin):
         if response.url.startswith(origin) and response.status >= 400 \
@@ -95,8 +102,9 @@ class Watch:
 def content():
     """An editor, a public dataset with an uploaded CSV (a text view) and
     a linked resource."""
-    editor = ckan_factories.User(password=PASSWORD, name="bien-tap-vien")
-    org = factories.Agency(users=[{"name": editor["name"], "capacity": "editor"}])
+    # no image: the avatar is CKAN's own placeholder (ckan.gravatar_default)
+    editor = ckan_factories.User(password=PASSWORD, name="bien-tap-vien", image_url="")
+    org = factories.Agency(users=[{"name": editor["name"], "capacity": "editor"}], image_url="")
     ds = factories.Dataset(owner_org=org["id"], title="Danh sách trường học 2025")
     sysadmin = {"user": ckan_factories.Sysadmin()["name"]}
     res = helpers.call_action(
