@@ -5,12 +5,12 @@ in a real browser: Debian's chromium (``make browser-deps``, which
 
 The portal is served by a threaded WSGI server on 127.0.0.1 (ephemeral port)
 with CSRF on. Chromium loads the home, search, dataset, resource (with a
-text view in its frame), login, dataset-edit and new-resource pages, the
-last two as a logged-in agency editor; every console message about a
+text view in its frame), login, dataset-edit, new-resource and API-token
+pages, the last three as a logged-in agency editor; every console message about a
 Content Security Policy, every page error, every failed same-origin
 request and every request to another origin is collected. The test also uses the pages: logs in through the
-form, presses the resource form's Upload/Link buttons (their handlers moved
-out of inline onclick), and follows a dataset through CKAN's JavaScript API
+form, presses the resource form's Link/Remove buttons and ticks an API token
+(their handlers moved out of inline onclick/onchange), and follows a dataset through CKAN's JavaScript API
 client (a cookie-authenticated POST carrying X-CSRFToken).
 """
 from __future__ import annotations
@@ -106,6 +106,7 @@ def content():
     editor = ckan_factories.User(password=PASSWORD, name="bien-tap-vien", image_url="")
     org = factories.Agency(users=[{"name": editor["name"], "capacity": "editor"}], image_url="")
     ds = factories.Dataset(owner_org=org["id"], title="Danh sách trường học 2025")
+    ckan_factories.APIToken(user=editor["id"])
     sysadmin = {"user": ckan_factories.Sysadmin()["name"]}
     res = helpers.call_action(
         "resource_create", sysadmin, package_id=ds["id"], format="CSV", name="Trường học",
@@ -156,6 +157,11 @@ def test_pages_pass_the_content_security_policy(portal, browser, content):
     page.locator("#resource-url-link + .select-type .btn-remove-url").click()
     assert page.locator("#resource-url-none").is_checked()
     assert page.locator("#field-resource-url").input_value() == ""
+
+    # the API token page: a checkbox enables "Revoke" (its onchange moved out)
+    _visit(page, f"{portal}/user/{content['editor']['name']}/api-tokens")
+    page.locator("input[name=token]").first.check()
+    assert page.locator("#revoke-tokens-button").is_enabled()
 
     # CKAN's JavaScript API client: a cookie-authenticated POST with X-CSRFToken
     result = page.evaluate("""async (id) => {
