@@ -15,8 +15,6 @@ import ckan.plugins.toolkit as tk
 
 __all__ = ["user_list", "user_show", "user_autocomplete"]
 
-_HIDDEN = ("fullname", "last_active", "display_name")
-
 
 def _hide(context: dict[str, Any]) -> bool:
     if context.get("ignore_auth"):
@@ -29,10 +27,11 @@ def _hide(context: dict[str, Any]) -> bool:
 
 def _strip(user: Any) -> Any:
     if not isinstance(user, dict):
-        return user
-    for key in _HIDDEN:
-        if key in user:
-            user[key] = user.get("name") if key == "display_name" else None
+        return user  # user_list(all_fields=False): names only already
+    if "fullname" in user:
+        user["fullname"] = None
+    if "display_name" in user:
+        user["display_name"] = user.get("name")
     user.pop("last_active", None)
     return user
 
@@ -42,14 +41,18 @@ def _name_matches(q: str):
     return lambda u: not q or q in (u["name"] if isinstance(u, dict) else u).lower()
 
 
-@tk.chained_action
-@tk.side_effect_free
-def user_list(up_func, context, data_dict):
-    result = up_func(context, data_dict)
+def _listed(result: list, context, data_dict) -> list:
+    """A list of users (or names) as ``context``'s caller may see it."""
     if not _hide(context):
         return result
     keep = _name_matches(data_dict.get("q", ""))
     return [_strip(u) for u in result if keep(u)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def user_list(up_func, context, data_dict):
+    return _listed(up_func(context, data_dict), context, data_dict)
 
 
 @tk.chained_action
@@ -62,8 +65,4 @@ def user_show(up_func, context, data_dict):
 @tk.chained_action
 @tk.side_effect_free
 def user_autocomplete(up_func, context, data_dict):
-    result = up_func(context, data_dict)
-    if not _hide(context):
-        return result
-    keep = _name_matches(data_dict.get("q", ""))
-    return [_strip(u) for u in result if keep(u)]
+    return _listed(up_func(context, data_dict), context, data_dict)
