@@ -13,6 +13,7 @@ Which libmagic types each format may have: ``data/upload_content_types.yaml``.
 """
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 from typing import Any, BinaryIO, Optional
@@ -70,7 +71,7 @@ def disagreement(code: Optional[str], sniffed: str) -> bool:
     allowed = rules["formats"].get(code or "")
     if allowed is None or sniffed == "application/x-empty":
         return False  # a site's own format, or an empty file: nothing to run
-    return sniffed not in allowed
+    return not any(fnmatch.fnmatchcase(sniffed, pattern) for pattern in allowed)
 
 
 def check_upload(resource: dict[str, Any], filename: str, stream: BinaryIO) -> str:
