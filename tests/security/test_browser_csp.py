@@ -6,12 +6,13 @@ in a real browser: Debian's chromium (``make browser-deps``, which
 The portal is served by a threaded WSGI server on 127.0.0.1 (ephemeral port)
 with CSRF on. Chromium loads the home, search, dataset, resource (with a
 text view in its frame), login, dataset-edit, new-resource and API-token
-pages, the last three as a logged-in agency editor; every console message about a
-Content Security Policy, every page error, every failed same-origin
-request and every request to another origin is collected. The test also uses the pages: logs in through the
-form, presses the resource form's Link/Remove buttons and ticks an API token
-(their handlers moved out of inline onclick/onchange), and follows a dataset through CKAN's JavaScript API
-client (a cookie-authenticated POST carrying X-CSRFToken).
+pages, the last three as a logged-in agency editor. Every console message
+about a Content Security Policy, every page error, every failed same-origin
+request and every request to another origin is collected. The test also
+uses the pages: logs in through the form, presses the resource form's
+Link/Remove buttons and ticks an API token (their handlers moved out of
+inline onclick/onchange), and follows a dataset through CKAN's JavaScript
+API client (a cookie-authenticated POST carrying X-CSRFToken).
 """
 from __future__ import annotations
 
@@ -163,17 +164,18 @@ def test_pages_pass_the_content_security_policy(portal, browser, content):
     page.locator("input[name=token]").first.check()
     assert page.locator("#revoke-tokens-button").is_enabled()
 
-    # CKAN's JavaScript API client: a cookie-authenticated POST with X-CSRFToken
+    # CKAN's JavaScript API client (client.js sends X-CSRFToken) passes; the
+    # same cookie-authenticated POST without the token is refused
     result = page.evaluate("""async (id) => {
-        const token = document.querySelector('meta[name="_csrf_token"]').content;
-        const r = await fetch('/api/3/action/follow_dataset', {method: 'POST',
-            headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
-            body: JSON.stringify({id: id})});
+        const viaClient = await new Promise((resolve) => window.ckan.sandbox().client.call(
+            'POST', 'follow_dataset', {id: id}, () => resolve(200), (xhr) => resolve(xhr.status)));
         const forged = await fetch('/api/3/action/unfollow_dataset', {method: 'POST',
             headers: {'Content-Type': 'application/json'}, body: JSON.stringify({id: id})});
-        return [r.status, forged.status];
+        return [viaClient, forged.status];
     }""", ds["id"])
     assert result == [200, 400]
+    assert helpers.call_action("am_following_dataset", {"user": content["editor"]["name"]},
+                               id=ds["id"]) is True
     watch.problems = [p for p in watch.problems if "unfollow_dataset" not in p]
 
     context.close()
