@@ -19,6 +19,7 @@ from typing import Optional
 from flask import request
 
 import ckan.model as model
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
@@ -94,14 +95,20 @@ def refusal_message(seconds: int) -> str:
 
 # --- the hooks ---------------------------------------------------------------------
 
+# Signal receivers stay connected for the life of the process: they act only
+# while the plugin is loaded (tests load and unload plugins).
+_PLUGIN = "angiang_security"
+
+
 def on_failed_login(login: str, **_kwargs) -> None:
     """Receiver of CKAN's ``failed_login`` signal (sender: the login)."""
-    record_failure(login)
+    if p.plugin_loaded(_PLUGIN):
+        record_failure(login)
 
 
 def on_logged_in(_app, user=None, **_kwargs) -> None:
     """Receiver of CKAN's ``user_logged_in`` signal."""
-    if user is not None and getattr(user, "name", None):
+    if p.plugin_loaded(_PLUGIN) and user is not None and getattr(user, "name", None):
         clear_account(user.name)
 
 
