@@ -14,8 +14,11 @@ PORTAL_DB ?= angiang
 PORTAL_HOST ?= 127.0.0.1
 PORTAL_PORT ?= 5000
 APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs
+# The browser tests/security/test_browser_csp.py drives (Playwright, pinned in
+# requirements.txt, talks to Debian's chromium; never `playwright install`)
+BROWSER_PACKAGES := chromium fonts-noto-core
 
-.PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test
+.PHONY: run test install browser-deps services db demo token i18n i18n-extract i18n-coverage serve clean-test
 
 ## install: virtualenv + pinned dependencies (requirements.txt) + this package
 install: $(STAMP) i18n
@@ -72,8 +75,12 @@ run: demo
 token: db
 	@$(CKAN) -c $(CONFIG) angiang token
 
+## browser-deps: Debian's chromium and fonts for the browser test (make test)
+browser-deps:
+	@scripts/apt-deps.sh $(BROWSER_PACKAGES)
+
 ## test: the suite, with CKAN's own pytest plugin, on a test database of its own
-test: install
+test: install browser-deps
 	@scripts/services.sh angiang_test
 	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
 	@# the search tests again with the SQL statements alone (docsets off)

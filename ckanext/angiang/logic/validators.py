@@ -44,6 +44,7 @@ __all__ = [
     "angiang_sha256",
     "angiang_http_url",
     "angiang_openapi_url",
+    "angiang_resource_url",
     "angiang_email",
     "angiang_phone",
     "angiang_code",
@@ -423,6 +424,26 @@ def angiang_http_url(value):
     if _empty(value):
         return value
     return _check_url(value)
+
+
+# A resource's address becomes a link on the portal's pages and the target
+# of its download redirect: only these schemes, or no scheme (the file name of
+# an upload). javascript:, data:, file:, vbscript:... are refused.
+_RESOURCE_URL_SCHEMES = ("http", "https", "ftp", "ftps")
+
+
+def angiang_resource_url(value):
+    """A resource URL: a web address or an uploaded file's name."""
+    from urllib.parse import urlparse
+
+    if _empty(value):
+        return value
+    scheme = urlparse(str(value).strip()).scheme.lower()
+    if scheme and scheme not in _RESOURCE_URL_SCHEMES:
+        raise Invalid(_('Addresses starting with "{scheme}:" are not accepted: enter a web '
+                        'address starting with http:// or https://, or upload a file.').format(
+                            scheme=scheme))
+    return value
 
 
 def angiang_openapi_url(key, data, errors, context):

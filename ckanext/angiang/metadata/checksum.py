@@ -2,7 +2,8 @@
 
 The portal's resource uploader wraps CKAN's: when a file comes in, it hashes
 the upload stream before CKAN stores it and puts ``sha256`` hex digest in
-the resource's ``hash``. When a resource that holds an uploaded file is saved
+the resource's ``hash``, after ``content_type`` has checked that the
+content is the declared format. When a resource that holds an uploaded file is saved
 without a new file, the hash stored in the database is put back, so a client
 cannot replace the portal's checksum of a file it did not upload again.
 """
@@ -14,6 +15,8 @@ from typing import Any, BinaryIO
 
 import ckan.model as model
 from ckan.lib.uploader import ResourceUpload
+
+from ckanext.angiang.metadata import content_type
 
 CHUNK = 1024 * 1024
 
@@ -38,6 +41,8 @@ class ChecksumResourceUpload(ResourceUpload):
         super().__init__(resource)
         upload_file = getattr(self, "upload_file", None)
         if getattr(self, "filename", None) and upload_file is not None:
+            # refused before anything is validated or stored
+            content_type.check_upload(resource, self.filename, upload_file)
             resource["hash"] = sha256_stream(upload_file)
         elif resource.get("id") and resource.get("url_type") == "upload":
             stored = model.Resource.get(resource["id"])

@@ -31,14 +31,16 @@ def get_blueprints():
     return [licenses_bp]
 
 
-def _is_download(endpoint: str | None) -> bool:
+def is_download(endpoint: str | None) -> bool:
     return bool(endpoint) and (endpoint == "resource.download"
                                or endpoint.endswith("_resource.download"))
 
 
 def add_license_link(response: Response) -> Response:
-    """``after_request`` hook: a download names its dataset's licence."""
-    if not _is_download(request.endpoint) or not request.view_args:
+    """``after_request`` hook: a download names its dataset's licence. A
+    refused one (403, 404...) names nothing: the dataset may be private."""
+    if response.status_code >= 400 or not is_download(request.endpoint) \
+            or not request.view_args:
         return response
     pkg = model.Package.get(request.view_args.get("id") or "")
     lic = pkg.get_license() if pkg is not None else None
