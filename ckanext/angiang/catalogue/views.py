@@ -1,0 +1,64 @@
+"""Public pages of the open data catalogue (Art. 7.1: the portal publishes
+the catalogue): the whole catalogue, each agency's part, each entry with
+its datasets, status and history."""
+from __future__ import annotations
+
+import itertools
+
+from flask import Blueprint, request
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.angiang.catalogue import status
+
+catalogue_bp = Blueprint("angiang_catalogue", __name__, url_prefix="/catalogue")
+
+
+def _context():
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
+            "model": model}
+
+
+def _filter():
+    wanted = request.args.get("status") or None
+    return wanted if wanted in status.PUBLICATION_STATES else None
+
+
+def _render(template: str, items: list, **extra):
+    wanted = _filter()
+    shown = [i for i in items if not wanted or i["publication_status"] == wanted]
+    groups = [(title, list(rows)) for title, rows in
+              itertools.groupby(shown, key=lambda i: i["agency_title"])]
+    return tk.render(template, {"groups": groups, "summary": status.summary(items),
+                                "wanted": wanted, "states": status.PUBLICATION_STATES[:3],
+                                **extra})
+
+
+@catalogue_bp.route("/")
+def index():
+    items = tk.get_action("angiang_catalogue_entry_list")(_context(), {})
+    decisions = tk.get_action("angiang_catalogue_decision_list")(_context(), {})
+    return _render("angiang/catalogue/index.html", items, decisions=decisions, agency=None)
+
+
+@catalogue_bp.route("/agency/<id>")
+def agency(id: str):
+    org = model.Group.get(id)
+    if org is None or not org.is_organization or org.state != "active":
+        return tk.abort(404, tk._("Agency not found"))
+    items = tk.get_action("angiang_catalogue_entry_list")(_context(), {"agency": org.id})
+    return _render("angiang/catalogue/index.html", items, decisions=None, agency=org)
+
+
+@catalogue_bp.route("/entry/<path:code>")
+def entry(code: str):
+    try:
+        item = tk.get_action("angiang_catalogue_entry_show")(_context(), {"code": code})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No catalogue entry has this code."))
+    return tk.render("angiang/catalogue/entry.html", {"entry": item})
+
+
+def get_blueprints():
+    return [catalogue_bp]
