@@ -28,6 +28,9 @@ def _now() -> datetime.datetime:
 def agency_ids(text: str) -> list[str]:
     """The ids of the active agencies ``text`` names: by URL name, code,
     title or short name, compared without case or accents."""
+    found = model.Group.get(text) if text else None
+    if found is not None and found.is_organization and found.state == "active":
+        return [found.id]
     key = words.fold(text)
     out = []
     orgs = model.Session.query(model.Group).filter(
