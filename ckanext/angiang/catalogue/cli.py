@@ -90,10 +90,44 @@ def show(code: str):
     click.echo(json.dumps(item, ensure_ascii=False, indent=1))
 
 
+@click.command("freshness")
+@click.option("--enqueue", is_flag=True,
+              help="Put the job on CKAN's background queue (`ckan jobs worker` runs it).")
+@click.option("--list", "listing", is_flag=True, help="Only list the overdue datasets.")
+def freshness_command(enqueue: bool, listing: bool):
+    """The daily freshness job (Art. 8.3, 12.2): re-index what became
+    overdue and email agencies' focal points, once per overdue period."""
+    from ckanext.angiang.catalogue import freshness, jobs, reminders
+
+    if listing:
+        for item in freshness.overdue():
+            click.echo("\t".join([item["next_due"].isoformat(), item["owner_org"] or "",
+                                  item["name"], item["title"]]))
+        return
+    if enqueue:
+        click.echo(jobs.enqueue().id)
+        return
+    click.echo(json.dumps(reminders.run(), sort_keys=True))
+
+
+@click.command("freshness-scheduler")
+@click.option("--interval", type=int, default=None,
+              help="Seconds between checks (default: ckanext.angiang.freshness.scheduler_interval).")
+@click.option("--once", is_flag=True, help="Check once and exit.")
+def freshness_scheduler(interval: int | None, once: bool):
+    """Enqueue the freshness job once a day, at or after
+    ckanext.angiang.freshness.hour (site time); any number of schedulers
+    enqueue it once (a Redis key per day)."""
+    from ckanext.angiang.catalogue import jobs
+
+    jobs.schedule_loop(interval, once)
+
+
 def get_commands():
-    """Attach ``catalogue`` to the suite's ``ckan angiang`` group (the
-    ``angiang`` plugin brings the group)."""
+    """Attach ``catalogue``, ``freshness`` and ``freshness-scheduler`` to the
+    suite's ``ckan angiang`` group (the ``angiang`` plugin brings the group)."""
     from ckanext.angiang.cli import angiang
 
-    angiang.add_command(catalogue)
+    for command in (catalogue, freshness_command, freshness_scheduler):
+        angiang.add_command(command)
     return []

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.angiang.catalogue import entries, status
+from ckanext.angiang.catalogue import entries, freshness, status
 from ckanext.angiang.metadata import vocabularies
 from ckanext.angiang.metadata.helpers import current_lang
 
 __all__ = ["angiang_catalogue_choices", "angiang_catalogue_status_label",
-           "angiang_catalogue_frequency_label", "angiang_catalogue_entry"]
+           "angiang_catalogue_frequency_label", "angiang_catalogue_entry", "angiang_freshness"]
 
 
 def angiang_catalogue_choices(owner_org: str | None) -> list[dict[str, Any]]:
@@ -32,3 +32,8 @@ def angiang_catalogue_frequency_label(value: str) -> str:
 def angiang_catalogue_entry(code: str | None) -> dict[str, Any] | None:
     """The entry a dataset names (any state), for its page."""
     return entries.get(code) if code else None
+
+
+def angiang_freshness(package_id: str) -> dict[str, Any]:
+    """The dataset's freshness: state, next due date, last data update."""
+    return freshness.of_dataset(package_id)

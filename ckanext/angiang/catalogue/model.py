@@ -5,9 +5,12 @@ They live in a MetaData of their own, so CKAN never creates them: the
 """
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+log = logging.getLogger(__name__)
 metadata = sa.MetaData()
 
 #: Entry states (Art. 7.1: a later decision may withdraw an entry).
@@ -58,6 +61,40 @@ history = sa.Table(
     sa.Column("changed_by", sa.Text, nullable=False),
 )
 
+def ready(session) -> bool:
+    """Whether the plugin's migrations have run on this database (``ckan db
+    upgrade``). The dataset hooks do nothing until then, so a site that
+    enables the plugin before upgrading its database keeps working."""
+    found = session.execute(sa.text(
+        "SELECT to_regclass('angiang_freshness') IS NOT NULL")).scalar()
+    if not found:
+        log.warning("angiang_catalogue: its tables are missing; run `ckan db upgrade`")
+    return bool(found)
+
+
 #: The entry fields a decision sets (and the history records).
 ENTRY_FIELDS = ("title", "agency_id", "sector", "frequency", "formats", "due_date",
                 "notes", "source")
+
+#: Freshness (Art. 8.3, 12.2): when each dataset's data last changed.
+freshness = sa.Table(
+    "angiang_freshness", metadata,
+    sa.Column("package_id", sa.Text, primary_key=True),
+    sa.Column("data_updated", sa.DateTime, nullable=False),
+    sa.Column("resources", JSONB, nullable=False),
+    sa.Column("indexed_state", sa.Text, nullable=False),
+)
+
+#: Reminders to agencies' focal points, sent or failed (history kept).
+SENT, FAILED = "sent", "failed"
+reminder = sa.Table(
+    "angiang_freshness_reminder", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("package_id", sa.Text, nullable=False),
+    sa.Column("agency_id", sa.Text, nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("recipient", sa.Text, nullable=False),
+    sa.Column("attempted_at", sa.DateTime, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+)

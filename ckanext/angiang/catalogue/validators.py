@@ -37,7 +37,8 @@ def angiang_catalogue_entry_code(key, data, errors, context):
     value = data.get(key)
     if value in (None, missing, "") or errors.get(key):
         return
-    if not p.plugin_loaded(PLUGIN) or not entries.has_entries():
+    if (not p.plugin_loaded(PLUGIN) or not cm.ready(model.Session)
+            or not entries.has_entries()):
         return
     package = context.get("package")
     if package is not None and package.extras.get(key[-1]) == value:

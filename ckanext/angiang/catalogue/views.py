@@ -10,7 +10,7 @@ from flask import Blueprint, request
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.angiang.catalogue import status
+from ckanext.angiang.catalogue import freshness, status
 
 catalogue_bp = Blueprint("angiang_catalogue", __name__, url_prefix="/catalogue")
 
@@ -58,6 +58,17 @@ def entry(code: str):
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("No catalogue entry has this code."))
     return tk.render("angiang/catalogue/entry.html", {"entry": item})
+
+
+@catalogue_bp.route("/overdue")
+def overdue():
+    """Public datasets whose data update is overdue (Art. 8.3, 12.2), by agency."""
+    items = freshness.overdue()
+    titles = {g.id: g for g in model.Session.query(model.Group).filter(
+        model.Group.id.in_({i["owner_org"] for i in items}))}
+    groups = [(titles[org], list(rows)) for org, rows in
+              itertools.groupby(items, key=lambda i: i["owner_org"])]
+    return tk.render("angiang/catalogue/overdue.html", {"groups": groups})
 
 
 def get_blueprints():
