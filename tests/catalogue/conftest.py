@@ -24,11 +24,12 @@ HEADINGS = ["STT", "Mã", "Tên dữ liệu", "Cơ quan chủ trì", "Lĩnh vự
 @pytest.fixture
 def clean_db(clean_db_with_migrations):
     """CKAN's clean_db, plus the plugins' migrations (tests/conftest.py), and
-    the catalogue emptied: CKAN's reset empties only the tables of its own
+    the catalogue's tables emptied: CKAN's reset empties only the tables of its own
     MetaData after the first time, and the catalogue's are not in it."""
     model.Session.execute(sa.text(
         "TRUNCATE angiang_catalogue_history, angiang_catalogue_entry, "
-        "angiang_catalogue_decision"))
+        "angiang_catalogue_decision, angiang_freshness, angiang_freshness_reminder, "
+        "angiang_review_policy, angiang_review_event"))
     model.Session.commit()
 
 

@@ -2,6 +2,8 @@
 catalogue is a public decision, so everyone reads it (Art. 7.1, 13.1)."""
 from __future__ import annotations
 
+import ckan.authz as authz
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 __all__ = [
@@ -9,6 +11,8 @@ __all__ = [
     "angiang_catalogue_decision_list", "angiang_catalogue_import",
     "angiang_catalogue_entry_create", "angiang_catalogue_entry_update",
     "angiang_catalogue_entry_withdraw",
+    "angiang_review_approve", "angiang_review_reject", "angiang_review_show",
+    "angiang_review_list", "angiang_review_policy_update",
 ]
 
 
@@ -30,3 +34,36 @@ angiang_catalogue_import = _sysadmin_only
 angiang_catalogue_entry_create = _sysadmin_only
 angiang_catalogue_entry_update = _sysadmin_only
 angiang_catalogue_entry_withdraw = _sysadmin_only
+angiang_review_policy_update = _sysadmin_only
+
+
+def _reviewer(context, data_dict):
+    """Art. 9.6: an admin of the dataset's agency reviews it."""
+    from ckanext.angiang.catalogue import review
+
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    user = context.get("user") or ""
+    if pkg is None or not pkg.owner_org or not review.is_reviewer(user, pkg.owner_org):
+        return {"success": False,
+                "msg": tk._("Only an admin of the dataset's agency may review it.")}
+    return {"success": True}
+
+
+angiang_review_approve = _reviewer
+angiang_review_reject = _reviewer
+
+
+@tk.auth_allow_anonymous_access
+def angiang_review_show(context, data_dict):
+    # whoever may see the dataset may see its review
+    tk.check_access("package_show", context, {"id": data_dict.get("id")})
+    return {"success": True}
+
+
+def angiang_review_list(context, data_dict):
+    group = model.Group.get(str(data_dict.get("agency") or ""))
+    role = authz.users_role_for_group_or_org(group.id, context.get("user")) if group else None
+    if role not in ("admin", "editor"):
+        return {"success": False, "msg": tk._("Only the agency's editors and admins may "
+                                               "see its datasets awaiting review.")}
+    return {"success": True}

@@ -61,12 +61,32 @@ history = sa.Table(
     sa.Column("changed_by", sa.Text, nullable=False),
 )
 
+#: Review before publishing (Art. 9.6).
+ATTESTED, APPROVED, REJECTED = "attested", "approved", "rejected"
+review_policy = sa.Table(
+    "angiang_review_policy", metadata,
+    sa.Column("agency_id", sa.Text, primary_key=True),
+    sa.Column("required", sa.Boolean, nullable=False),
+    sa.Column("changed_by", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+)
+review_event = sa.Table(
+    "angiang_review_event", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("package_id", sa.Text, nullable=False),
+    sa.Column("event", sa.Text, nullable=False),
+    sa.Column("user_name", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+
 def ready(session) -> bool:
     """Whether the plugin's migrations have run on this database (``ckan db
     upgrade``). The dataset hooks do nothing until then, so a site that
     enables the plugin before upgrading its database keeps working."""
     found = session.execute(sa.text(
-        "SELECT to_regclass('angiang_freshness') IS NOT NULL")).scalar()
+        "SELECT to_regclass('angiang_review_event') IS NOT NULL")).scalar()
     if not found:
         log.warning("angiang_catalogue: its tables are missing; run `ckan db upgrade`")
     return bool(found)

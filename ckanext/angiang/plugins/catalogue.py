@@ -2,18 +2,23 @@
 by the PPC Chairman (Art. 7.1, 8.1, 8.3), its public pages, API and
 ``ckan angiang catalogue`` commands; the freshness of datasets (Art. 8.3,
 12.2) with its search facet, overdue list and reminders
-(``ckan angiang freshness``). Enable it with ``angiang`` and
+(``ckan angiang freshness``); review before publishing (Art. 9.6). Enable it with ``angiang`` and
 ``angiang_schema``; ``ckan db upgrade`` creates its tables."""
 from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.angiang.catalogue import action, auth, cli, freshness, helpers, views
+from ckanext.angiang.catalogue import action, auth, cli, freshness, helpers, review_action, views
+
+
+def _actions():
+    modules = (action, review_action)
+    return {name: getattr(m, name) for m in modules for name in m.__all__}
 
 
 @tk.blanket.config_declarations("../config_declaration/catalogue.yaml")
-@tk.blanket.actions(action)
+@tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(auth)
 @tk.blanket.helpers(helpers)
 @tk.blanket.blueprints(views.get_blueprints)
