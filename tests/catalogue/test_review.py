@@ -114,3 +114,22 @@ def test_the_review_of_a_private_dataset_is_hidden_from_others(agency):
     with pytest.raises(logic.NotAuthorized):
         helpers.call_action("angiang_review_list", _as(ckan_factories.User()),
                             agency=agency["name"])
+
+
+def test_review_from_the_dataset_page(app, agency):
+    ds = _publish(agency["editor"], agency, name="trang-duyet", title="Trang duyệt")
+    editor_headers = {"Authorization": helpers.call_action(
+        "api_token_create", user=agency["editor"]["name"], name="t")["token"]}
+    editor_page = app.get("/dataset/trang-duyet", headers=editor_headers).body
+    assert "Awaiting review" in editor_page and "Approve and publish" not in editor_page
+    headers = {"Authorization": helpers.call_action(
+        "api_token_create", user=agency["admin"]["name"], name="t")["token"]}
+    admin_page = app.get("/dataset/trang-duyet", headers=headers).body
+    assert "Approve and publish" in admin_page
+    listing = app.get(f"/review/agency/{agency['name']}", headers=headers).body
+    assert 'data-name="trang-duyet"' in listing
+    app.get(f"/review/agency/{agency['name']}", status=403)
+    app.post("/review/trang-duyet/approve", headers=editor_headers, status=403)
+    assert helpers.call_action("package_show", id=ds["id"])["private"] is True
+    app.post("/review/trang-duyet/approve", headers=headers)
+    assert helpers.call_action("package_show", id=ds["id"])["private"] is False

@@ -8,7 +8,7 @@ from ckanext.angiang.metadata import vocabularies
 from ckanext.angiang.metadata.helpers import current_lang
 
 __all__ = ["angiang_catalogue_choices", "angiang_catalogue_status_label",
-           "angiang_catalogue_frequency_label", "angiang_catalogue_entry", "angiang_freshness"]
+           "angiang_catalogue_frequency_label", "angiang_catalogue_entry", "angiang_freshness", "angiang_review"]
 
 
 def angiang_catalogue_choices(owner_org: str | None) -> list[dict[str, Any]]:
@@ -37,3 +37,15 @@ def angiang_catalogue_entry(code: str | None) -> dict[str, Any] | None:
 def angiang_freshness(package_id: str) -> dict[str, Any]:
     """The dataset's freshness: state, next due date, last data update."""
     return freshness.of_dataset(package_id)
+
+
+def angiang_review(package_id: str, owner_org: str | None) -> dict[str, Any]:
+    """The dataset's review status and whether the current user reviews it."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.angiang.catalogue import review
+
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    found = review.events(package_id)
+    return {"status": review.status(package_id), "events": found,
+            "reviewer": bool(user and owner_org and review.is_reviewer(user, owner_org))}

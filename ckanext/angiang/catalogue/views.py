@@ -71,5 +71,42 @@ def overdue():
     return tk.render("angiang/catalogue/overdue.html", {"groups": groups})
 
 
+review_bp = Blueprint("angiang_review", __name__, url_prefix="/review")
+
+
+@review_bp.route("/<id>/<any(approve, reject):verdict>", methods=["POST"])
+def decide(id: str, verdict: str):
+    """Approve or reject a dataset awaiting review (Art. 9.6), from its page."""
+    action = f"angiang_review_{verdict}"
+    try:
+        tk.get_action(action)(_context(), {"id": id, "note": request.form.get("note", "")})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only an admin of the dataset's agency may review it."))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as e:
+        for messages in e.error_dict.values():
+            for message in messages:
+                tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(tk._("The dataset is published.") if verdict == "approve"
+                           else tk._("The dataset was sent back to its editor."))
+    return tk.redirect_to("dataset.read", id=id)
+
+
+@review_bp.route("/agency/<id>")
+def awaiting(id: str):
+    """An agency's datasets awaiting review, for its editors and admins."""
+    try:
+        items = tk.get_action("angiang_review_list")(_context(), {"agency": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Agency not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the agency's editors and admins may see its "
+                                  "datasets awaiting review."))
+    return tk.render("angiang/catalogue/awaiting.html",
+                     {"items": items, "agency": model.Group.get(id)})
+
+
 def get_blueprints():
-    return [catalogue_bp]
+    return [catalogue_bp, review_bp]
