@@ -1,5 +1,7 @@
 """The catalogue's public pages (Art. 7.1), where each entry stands
 (Art. 11.1a, 15), the CLI, and the migration of the codes datasets had."""
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -121,3 +123,20 @@ def test_migration_turns_existing_codes_into_entries(migrate_db_for, sysadmin, a
     assert entries["CU.01"]["decision_number"] == "LEGACY"
     count = model.Session.execute(sa.text("SELECT count(*) FROM angiang_catalogue_history"))
     assert count.scalar() == 2
+
+
+def test_sysadmin_import_form(app, sysadmin, agencies):
+    headers = {"Authorization": helpers.call_action("api_token_create", user=sysadmin["name"],
+                                                    name="t")["token"]}
+    assert "Decision number" in app.get("/catalogue/import", headers=headers).body
+    app.get("/catalogue/import", status=403)
+    bad = rows_of_first_decision() + [[4, "DLM.YT.01", "Trùng", "Sở Y tế", "", "", "Hằng năm",
+                                       "2026", ""]]
+    form = {"decision_number": "125/QĐ-UBND", "decision_date": "2025-01-15"}
+    page = app.post("/catalogue/import", headers=headers,
+                    data=dict(form, upload=(io.BytesIO(xlsx(bad)), "a.xlsx"))).body
+    assert "angiang-import-problems" in page and "DLM.YT.01" in page and ">7<" in page
+    assert helpers.call_action("angiang_catalogue_entry_list") == []
+    app.post("/catalogue/import", headers=headers,
+             data=dict(form, upload=(io.BytesIO(xlsx(rows_of_first_decision())), "a.xlsx")))
+    assert len(helpers.call_action("angiang_catalogue_entry_list")) == 3

@@ -49,7 +49,7 @@ def _body(agency: model.Group, items: list[dict[str, Any]]) -> str:
             title=i["title"], date=i["next_due"].strftime("%d/%m/%Y"),
             url=f"{site}/dataset/{i['name']}"))
     lines += ["", tk._("Please update their data (their resources) on the portal."), "",
-              tk.config.get("ckanext.angiang.dic_name")]
+              tk.config.get("ckanext.angiang.dic_name") or ""]
     return "\n".join(lines)
 
 

@@ -15,20 +15,22 @@ def _id_of(result) -> str:
     return result["id"] if isinstance(result, dict) else str(result)
 
 
-@tk.chained_action
-def package_create(original, context, data_dict):
-    decision = review.gate(context, data_dict)
-    result = original(context, data_dict)
-    review.after(_id_of(result), decision, context.get("user") or "")
-    return result
+def _gated(name: str):
+    """CKAN's ``name`` (package_create, package_update), with review's gate
+    before it and the review events recorded after it."""
+    @tk.chained_action
+    def action(original, context, data_dict):
+        decision = review.gate(context, data_dict)
+        result = original(context, data_dict)
+        review.after(_id_of(result), decision, context.get("user") or "")
+        return result
+
+    action.__name__ = name
+    return action
 
 
-@tk.chained_action
-def package_update(original, context, data_dict):
-    decision = review.gate(context, data_dict)
-    result = original(context, data_dict)
-    review.after(_id_of(result), decision, context.get("user") or "")
-    return result
+package_create = _gated("package_create")
+package_update = _gated("package_update")
 
 
 def _package(data_dict) -> model.Package:

@@ -60,6 +60,31 @@ def entry(code: str):
     return tk.render("angiang/catalogue/entry.html", {"entry": item})
 
 
+@catalogue_bp.route("/import", methods=["GET", "POST"])
+def import_appendix():
+    """Sysadmins import a decision's appendix; problems are listed by row."""
+    try:
+        tk.check_access("angiang_catalogue_import", _context(), {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only portal administrators may change the open data "
+                                  "catalogue."))
+    form = request.form.to_dict()
+    errors: dict = {}
+    if request.method == "POST":
+        data = dict(form, upload=request.files.get("upload"),
+                    replace=form.get("replace") == "on")
+        try:
+            result = tk.get_action("angiang_catalogue_import")(_context(), data)
+        except tk.ValidationError as e:
+            errors = e.error_dict
+        else:
+            tk.h.flash_success(tk._("Decision {decision}: {rows} rows; {added} added, "
+                                    "{amended} amended, {restored} restored, {withdrawn} "
+                                    "withdrawn.").format(**result))
+            return tk.redirect_to("angiang_catalogue.index")
+    return tk.render("angiang/catalogue/import.html", {"form": form, "errors": errors})
+
+
 @catalogue_bp.route("/overdue")
 def overdue():
     """Public datasets whose data update is overdue (Art. 8.3, 12.2), by agency."""
