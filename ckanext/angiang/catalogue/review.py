@@ -94,7 +94,9 @@ def gate(context: dict, data_dict: dict) -> Optional[str]:
     return "hold"
 
 
-def after(result_id: str, decision: Optional[str], user: str) -> None:
+def after(result_id: str, decision: Optional[str], user: str, defer_commit: bool) -> None:
+    """After the dataset is saved: the events; committed with it when the
+    caller defers its commit (a harvester's create-then-update)."""
     if decision is None:
         return
     if decision == "hold" and status(result_id) == AWAITING:
@@ -102,7 +104,8 @@ def after(result_id: str, decision: Optional[str], user: str) -> None:
     record(result_id, cm.ATTESTED, user)
     if decision == "self":
         record(result_id, cm.APPROVED, user, "published by a reviewer")
-    model.Session.commit()
+    if not defer_commit:
+        model.Session.commit()
 
 
 def awaiting(agency_id: str) -> list[dict[str, Any]]:

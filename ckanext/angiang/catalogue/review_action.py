@@ -22,7 +22,8 @@ def _gated(name: str):
     def action(original, context, data_dict):
         decision = review.gate(context, data_dict)
         result = original(context, data_dict)
-        review.after(_id_of(result), decision, context.get("user") or "")
+        review.after(_id_of(result), decision, context.get("user") or "",
+                     bool(context.get("defer_commit")))
         return result
 
     action.__name__ = name
