@@ -55,6 +55,9 @@ def test_everyone_reads(catalogue):
                                code="DLM.GD.01")["agency_name"] == "so-giao-duc-va-dao-tao"
     assert [d["number"] for d in helpers.call_action("angiang_catalogue_decision_list",
                                                      anonymous)] == ["125/QĐ-UBND"]
+    history = helpers.call_action("angiang_catalogue_entry_show", anonymous,
+                                  code="DLM.GD.01")["history"]
+    assert history[0]["change"] == "added" and "changed_by" not in history[0]
 
 
 def test_create_update_withdraw_one_entry(catalogue, sysadmin):

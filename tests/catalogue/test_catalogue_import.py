@@ -100,6 +100,16 @@ def test_a_file_that_is_not_a_spreadsheet(sysadmin, agencies):
         _import(sysadmin, "Mã;Tên".encode("utf-16"), "phu-luc.csv")
 
 
+def test_an_oversized_sheet_is_refused(sysadmin, agencies, monkeypatch):
+    from ckanext.angiang.catalogue import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 4)
+    with pytest.raises(logic.ValidationError) as e:
+        _import(sysadmin, xlsx(rows_of_first_decision()))  # title, blank, headings, 3 rows
+    assert "more than 4 rows" in e.value.error_dict["rows"][0]["message"]
+    assert _codes() == {}
+
+
 def test_a_decision_is_imported_once(sysadmin, agencies):
     _import(sysadmin, xlsx(rows_of_first_decision()))
     with pytest.raises(logic.ValidationError) as e:
@@ -124,7 +134,8 @@ def test_later_decision_amends_adds_withdraws_with_history(sysadmin, agencies):
     assert entries["DLM.YT.01"]["frequency"] == "MONTHLY"
     assert entries["DLM.YT.01"]["decision_number"] == "300/QĐ-UBND"
     assert entries["DLM.YT.02"]["decision_number"] == "125/QĐ-UBND"
-    shown = helpers.call_action("angiang_catalogue_entry_show", code="DLM.YT.01")
+    shown = helpers.call_action("angiang_catalogue_entry_show", {"user": sysadmin["name"]},
+                                code="DLM.YT.01")
     changes = [(h["change"], h["decision_number"]) for h in shown["history"]]
     assert changes == [("added", "125/QĐ-UBND"), ("amended", "300/QĐ-UBND")]
     assert shown["history"][1]["before"]["frequency"] == "ANNUAL"

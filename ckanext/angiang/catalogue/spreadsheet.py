@@ -16,6 +16,9 @@ from ckanext.angiang.catalogue import words
 _ = tk._
 #: A heading row is looked for among the first rows (appendices start with a title).
 HEADER_SEARCH_ROWS = 15
+#: More rows than any province's catalogue has: a bigger sheet is refused
+#: before it fills the memory (a small compressed XLSX can hold millions).
+MAX_ROWS = 50_000
 
 
 @dataclasses.dataclass
@@ -56,9 +59,19 @@ def _cells_of_xlsx(data: bytes) -> list[list[Any]]:
         raise AppendixError([Problem(0, "", _("The file is not a readable XLSX workbook ({error}).")
                                      .format(error=type(e).__name__))])
     try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        return _bounded(book.worksheets[0].iter_rows(values_only=True))
     finally:
         book.close()
+
+
+def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
+    out = []
+    for row in rows:
+        if len(out) >= MAX_ROWS:
+            raise AppendixError([Problem(0, "", _("The appendix has more than {count} rows.")
+                                         .format(count=MAX_ROWS))])
+        out.append(list(row))
+    return out
 
 
 def _cells_of_csv(data: bytes) -> list[list[Any]]:
@@ -70,7 +83,7 @@ def _cells_of_csv(data: bytes) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    return _bounded(csv.reader(io.StringIO(text), dialect))
 
 
 def read_cells(data: bytes, filename: str = "") -> list[list[Any]]:
