@@ -140,3 +140,25 @@ def test_sysadmin_import_form(app, sysadmin, agencies):
     app.post("/catalogue/import", headers=headers,
              data=dict(form, upload=(io.BytesIO(xlsx(rows_of_first_decision())), "a.xlsx")))
     assert len(helpers.call_action("angiang_catalogue_entry_list")) == 3
+
+
+def test_sysadmin_entry_form(app, published, sysadmin):
+    headers = {"Authorization": helpers.call_action("api_token_create", user=sysadmin["name"],
+                                                    name="t")["token"]}
+    app.get("/catalogue/entry/DLM.YT.02/edit", status=403)
+    page = app.get("/catalogue/entry/DLM.YT.02/edit", headers=headers).body
+    assert 'value="Số giường bệnh theo huyện"' in page
+    form = {"title": "Số giường bệnh", "agency": "so-y-te", "frequency": "thỉnh thoảng",
+            "due_date": "2026-12-31", "formats": "CSV"}
+    page = app.post("/catalogue/entry/DLM.YT.02/edit", headers=headers, data=form).body
+    assert "Unknown update frequency" in page
+    app.post("/catalogue/entry/DLM.YT.02/edit", headers=headers,
+             data=dict(form, frequency="hằng tháng"))
+    shown = helpers.call_action("angiang_catalogue_entry_show", code="DLM.YT.02")
+    assert (shown["title"], shown["frequency"]) == ("Số giường bệnh", "MONTHLY")
+    assert shown["history"][-1]["change"] == "corrected"
+    app.post("/catalogue/entry/DLM.YT.02/edit", headers=headers,
+             data=dict(form, frequency="hằng tháng", decision_number="900/QĐ-UBND",
+                       decision_date="2026-05-05", withdraw=""))
+    assert helpers.call_action("angiang_catalogue_entry_show",
+                               code="DLM.YT.02")["status"] == "withdrawn"

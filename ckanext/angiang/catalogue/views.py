@@ -85,6 +85,41 @@ def import_appendix():
     return tk.render("angiang/catalogue/import.html", {"form": form, "errors": errors})
 
 
+_EDITABLE = ("title", "agency", "frequency", "formats", "due_date", "sector", "notes", "source",
+             "decision_number", "decision_date")
+
+
+@catalogue_bp.route("/entry/<path:code>/edit", methods=["GET", "POST"])
+def edit(code: str):
+    """Sysadmins amend an entry (by a later decision, or a correction without
+    one) or withdraw it (by a decision)."""
+    try:
+        tk.check_access("angiang_catalogue_entry_update", _context(), {"code": code})
+        item = tk.get_action("angiang_catalogue_entry_show")(_context(), {"code": code})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only portal administrators may change the open data "
+                                  "catalogue."))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No catalogue entry has this code."))
+    form = dict(item, agency=item["agency_name"], formats=", ".join(item["formats"]),
+                decision_number="", decision_date="")
+    errors: dict = {}
+    if request.method == "POST":
+        form.update({k: request.form.get(k, "") for k in _EDITABLE})
+        withdraw = "withdraw" in request.form
+        action = "angiang_catalogue_entry_withdraw" if withdraw else "angiang_catalogue_entry_update"
+        data = {k: v for k, v in form.items() if k in _EDITABLE and (v or k == "formats")}
+        try:
+            tk.get_action(action)(_context(), dict(data, code=code))
+        except tk.ValidationError as e:
+            errors = e.error_dict
+        else:
+            tk.h.flash_success(tk._("The catalogue entry was saved."))
+            return tk.redirect_to("angiang_catalogue.entry", code=code)
+    return tk.render("angiang/catalogue/edit.html", {"entry": item, "form": form,
+                                                     "errors": errors})
+
+
 @catalogue_bp.route("/overdue")
 def overdue():
     """Public datasets whose data update is overdue (Art. 8.3, 12.2), by agency."""
