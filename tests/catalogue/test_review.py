@@ -133,3 +133,14 @@ def test_review_from_the_dataset_page(app, agency):
     assert helpers.call_action("package_show", id=ds["id"])["private"] is True
     app.post("/review/trang-duyet/approve", headers=headers)
     assert helpers.call_action("package_show", id=ds["id"])["private"] is False
+
+
+def test_bulk_make_public_is_for_reviewers_only(agency):
+    ds = _publish(agency["editor"], agency, name="hang-loat", private=True)
+    with pytest.raises(logic.NotAuthorized):
+        helpers.call_action("bulk_update_public", _as(agency["editor"]), datasets=[ds["id"]],
+                            org_id=agency["id"])
+    assert helpers.call_action("package_show", id=ds["id"])["private"] is True
+    helpers.call_action("bulk_update_public", _as(agency["admin"]), datasets=[ds["id"]],
+                        org_id=agency["id"])
+    assert helpers.call_action("package_show", id=ds["id"])["private"] is False

@@ -12,7 +12,7 @@ __all__ = [
     "angiang_catalogue_entry_create", "angiang_catalogue_entry_update",
     "angiang_catalogue_entry_withdraw",
     "angiang_review_approve", "angiang_review_reject", "angiang_review_show",
-    "angiang_review_list", "angiang_review_policy_update",
+    "angiang_review_list", "angiang_review_policy_update", "bulk_update_public",
 ]
 
 
@@ -67,3 +67,18 @@ def angiang_review_list(context, data_dict):
         return {"success": False, "msg": tk._("Only the agency's editors and admins may "
                                                "see its datasets awaiting review.")}
     return {"success": True}
+
+
+@tk.chained_auth_function
+def bulk_update_public(next_auth, context, data_dict):
+    """The agency page's "make public" bulk action skips package_update, so
+    it would skip review too (Art. 9.6): only reviewers may use it where
+    review is on."""
+    from ckanext.angiang.catalogue import review
+
+    org_id = data_dict.get("org_id")
+    group = model.Group.get(str(org_id or ""))
+    user = context.get("user") or ""
+    if group is not None and review.required(group.id) and not review.is_reviewer(user, group.id):
+        return {"success": False, "msg": tk._("Only an admin of the dataset's agency may review it.")}
+    return next_auth(context, data_dict)
