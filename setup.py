@@ -23,6 +23,7 @@ setup(
             "angiang_harvest = ckanext.angiang.plugins.harvest:AngiangHarvestPlugin",
             "angiang_i18n = ckanext.angiang.plugins.i18n:AngiangI18nPlugin",
             "angiang_security = ckanext.angiang.plugins.security:AngiangSecurityPlugin",
+            "angiang_catalogue = ckanext.angiang.plugins.catalogue:AngiangCataloguePlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",

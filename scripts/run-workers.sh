@@ -6,6 +6,8 @@
 #                            default ckanext.angiang.harvest.scheduler_interval): starts the jobs of
 #                            sources whose frequency is due and marks finished jobs as Finished
 #                            (Art. 8.1, 8.3: data updated on the catalogue's schedule)
+#   - a CKAN jobs worker and the freshness scheduler (ckan angiang freshness-scheduler: the daily
+#     freshness job of angiang_catalogue, Art. 8.3, 12.2)
 # These are ckanext-harvest's queues and callbacks in loops that survive Redis timeouts and
 # harvester errors (ckanext/angiang/harvesters/workers.py); the plugin angiang_harvest must be
 # enabled. Each worker is also restarted if it ever exits. SIGINT/SIGTERM stops them all.
@@ -59,5 +61,8 @@ for i in $(seq 1 "$FETCH_CONSUMERS"); do
   supervise "fetch-consumer-$i" "$CKAN" -c "$INI" angiang-harvest fetch-consumer
 done
 supervise scheduler "$CKAN" -c "$INI" angiang-harvest scheduler ${INTERVAL:+--interval "$INTERVAL"}
-say "gather consumer, $FETCH_CONSUMERS fetch consumer(s) and the scheduler started for $INI"
+# CKAN's background jobs (the daily freshness job of angiang_catalogue) and its scheduler
+supervise jobs-worker "$CKAN" -c "$INI" jobs worker
+supervise freshness-scheduler "$CKAN" -c "$INI" angiang freshness-scheduler
+say "gather consumer, $FETCH_CONSUMERS fetch consumer(s), the harvest scheduler, a jobs worker and the freshness scheduler started for $INI"
 wait

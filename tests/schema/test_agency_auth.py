@@ -77,6 +77,9 @@ class TestActionApi:
         pkg = helpers.call_action("package_create", dict(ctx), **factories.dataset_dict(
             agencies["a"]["id"], private=True, no_state_secret=False))
         helpers.call_action("package_patch", dict(ctx), id=pkg["id"], private=False, no_state_secret=True)
+        # Art. 9.6 (angiang_catalogue): an editor's attestation waits for the agency's admin
+        assert model.Package.get(pkg["id"]).private is True
+        helpers.call_action("angiang_review_approve", _ctx(agencies["admin_a"]), id=pkg["id"])
         assert model.Package.get(pkg["id"]).private is False
         helpers.call_action("package_delete", dict(ctx), id=pkg["id"])
         assert model.Package.get(pkg["id"]).state == "deleted"

@@ -63,6 +63,13 @@ def load(data_dir: str | None = None, user: str = DEMO_SYSADMIN) -> dict[str, in
     accounts.ensure_sysadmin(user)
     loader = _Loader(demo, user)
     loader.agencies()
+    # the catalogue decision before the datasets that name its entries (angiang_catalogue)
+    from ckanext.angiang.catalogue import demo as catalogue_demo
+
+    try:
+        catalogue_demo.load(os.path.abspath(data_dir or content_mod.DEFAULT_DATA_DIR), user)
+    except tk.ValidationError as e:
+        raise DemoLoadError(f"demo catalogue {catalogue_demo.FILENAME}: {e.error_dict}") from None
     loader.datasets()
     log.info("demo load: %s in %.1f s", loader.stats, time.perf_counter() - started)
     return dict(loader.stats)

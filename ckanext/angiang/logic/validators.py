@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.angiang import slug
+from ckanext.angiang.catalogue.validators import angiang_catalogue_entry_code
 from ckanext.angiang.metadata import formats, identifier, licenses, spatial, vocabularies
 
 Invalid = tk.Invalid
@@ -52,6 +53,7 @@ __all__ = [
     "angiang_parent_agency",
     "angiang_list_output",
     "angiang_former_names",
+    "angiang_catalogue_entry_code",
 ]
 
 _EMPTY = (missing, None, "")

@@ -1,0 +1,84 @@
+"""Who may do what with the catalogue: sysadmins (the DIC) write it; the
+catalogue is a public decision, so everyone reads it (Art. 7.1, 13.1)."""
+from __future__ import annotations
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+__all__ = [
+    "angiang_catalogue_entry_list", "angiang_catalogue_entry_show",
+    "angiang_catalogue_decision_list", "angiang_catalogue_import",
+    "angiang_catalogue_entry_create", "angiang_catalogue_entry_update",
+    "angiang_catalogue_entry_withdraw",
+    "angiang_review_approve", "angiang_review_reject", "angiang_review_show",
+    "angiang_review_list", "angiang_review_policy_update", "bulk_update_public",
+]
+
+
+@tk.auth_allow_anonymous_access
+def _public(context, data_dict):
+    return {"success": True}
+
+
+def _sysadmin_only(context, data_dict):
+    # Sysadmins never reach an auth function; everyone else is refused.
+    return {"success": False,
+            "msg": tk._("Only portal administrators may change the open data catalogue.")}
+
+
+angiang_catalogue_entry_list = _public
+angiang_catalogue_entry_show = _public
+angiang_catalogue_decision_list = _public
+angiang_catalogue_import = _sysadmin_only
+angiang_catalogue_entry_create = _sysadmin_only
+angiang_catalogue_entry_update = _sysadmin_only
+angiang_catalogue_entry_withdraw = _sysadmin_only
+angiang_review_policy_update = _sysadmin_only
+
+
+def _reviewer(context, data_dict):
+    """Art. 9.6: an admin of the dataset's agency reviews it."""
+    from ckanext.angiang.catalogue import review
+
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    user = context.get("user") or ""
+    if pkg is None or not pkg.owner_org or not review.is_reviewer(user, pkg.owner_org):
+        return {"success": False,
+                "msg": tk._("Only an admin of the dataset's agency may review it.")}
+    return {"success": True}
+
+
+angiang_review_approve = _reviewer
+angiang_review_reject = _reviewer
+
+
+@tk.auth_allow_anonymous_access
+def angiang_review_show(context, data_dict):
+    # whoever may see the dataset may see its review
+    tk.check_access("package_show", context, {"id": data_dict.get("id")})
+    return {"success": True}
+
+
+def angiang_review_list(context, data_dict):
+    group = model.Group.get(str(data_dict.get("agency") or ""))
+    role = authz.users_role_for_group_or_org(group.id, context.get("user")) if group else None
+    if role not in ("admin", "editor"):
+        return {"success": False, "msg": tk._("Only the agency's editors and admins may "
+                                               "see its datasets awaiting review.")}
+    return {"success": True}
+
+
+@tk.chained_auth_function
+def bulk_update_public(next_auth, context, data_dict):
+    """The agency page's "make public" bulk action skips package_update, so
+    it would skip review too (Art. 9.6): only reviewers may use it where
+    review is on."""
+    from ckanext.angiang.catalogue import review
+
+    org_id = data_dict.get("org_id")
+    group = model.Group.get(str(org_id or ""))
+    user = context.get("user") or ""
+    if group is not None and review.required(group.id) and not review.is_reviewer(user, group.id):
+        return {"success": False, "msg": tk._("Only an admin of the dataset's agency may review it.")}
+    return next_auth(context, data_dict)

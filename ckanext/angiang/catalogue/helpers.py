@@ -1,0 +1,51 @@
+"""Template helpers of the catalogue pages and the dataset form."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.angiang.catalogue import entries, freshness, status
+from ckanext.angiang.metadata import vocabularies
+from ckanext.angiang.metadata.helpers import current_lang
+
+__all__ = ["angiang_catalogue_choices", "angiang_catalogue_status_label",
+           "angiang_catalogue_frequency_label", "angiang_catalogue_entry", "angiang_freshness", "angiang_review"]
+
+
+def angiang_catalogue_choices(owner_org: str | None) -> list[dict[str, Any]]:
+    """The entries in force of the dataset's agency (all, without one), for
+    the dataset form's list of codes."""
+    import ckan.model as model
+
+    group = model.Group.get(owner_org) if owner_org else None
+    return [{"value": e["code"], "label": f'{e["code"]} — {e["title"]}'}
+            for e in status.entries(agency_id=group.id if group else None)]
+
+
+def angiang_catalogue_status_label(value: str) -> str:
+    return status.status_label(value)
+
+
+def angiang_catalogue_frequency_label(value: str) -> str:
+    return vocabularies.label("frequency", value, current_lang())
+
+
+def angiang_catalogue_entry(code: str | None) -> dict[str, Any] | None:
+    """The entry a dataset names (any state), for its page."""
+    return entries.get(code) if code else None
+
+
+def angiang_freshness(package_id: str) -> dict[str, Any]:
+    """The dataset's freshness: state, next due date, last data update."""
+    return freshness.of_dataset(package_id)
+
+
+def angiang_review(package_id: str, owner_org: str | None) -> dict[str, Any]:
+    """The dataset's review status and whether the current user reviews it."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.angiang.catalogue import review
+
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    found = review.events(package_id)
+    return {"status": review.status(package_id), "events": found,
+            "reviewer": bool(user and owner_org and review.is_reviewer(user, owner_org))}

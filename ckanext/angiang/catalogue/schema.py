@@ -1,0 +1,110 @@
+"""Validation schemas of the catalogue actions (check → validate → act)."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.angiang.catalogue import entries, status, words
+
+_ = tk._
+Invalid = tk.Invalid
+
+
+def angiang_catalogue_agency(value: Any) -> str:
+    """An agency's id, name, code or title → its id."""
+    ids = entries.agency_ids(str(value)) if value else []
+    if len(ids) != 1:
+        raise Invalid(_("No agency of the portal is called \"{value}\".").format(value=value)
+                      if not ids else _("This names several agencies; use its URL name."))
+    return ids[0]
+
+
+def angiang_catalogue_frequency(value: Any) -> str:
+    code = words.frequency(value)
+    if code is None:
+        raise Invalid(_("Unknown update frequency (e.g. ANNUAL, \"hằng năm\", \"khi có thay đổi\")."))
+    return code
+
+
+def angiang_catalogue_formats(value: Any) -> list[str]:
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value)
+    out = words.formats(value)
+    if out is None:
+        raise Invalid(_("List format names such as \"CSV, XLSX\"."))
+    return out
+
+
+def angiang_catalogue_code(value: Any) -> str:
+    reason = entries.code_problem(str(value))
+    if reason:
+        raise Invalid(reason)
+    return str(value).strip()
+
+
+def angiang_catalogue_date(value: Any) -> datetime.date:
+    found = words.due_date(value)
+    if found is None:
+        raise Invalid(_("Write a date as YYYY-MM-DD or DD/MM/YYYY."))
+    return found
+
+
+def angiang_catalogue_publication_status(value: Any) -> str:
+    if value not in status.PUBLICATION_STATES:
+        raise Invalid(_("Must be one of: {values}.").format(values=", ".join(status.PUBLICATION_STATES)))
+    return value
+
+
+def _v(*names: str) -> list:
+    return [tk.get_validator(n) for n in names]
+
+
+def _decision(required: bool) -> dict[str, list]:
+    first = "not_empty" if required else "ignore_missing"
+    return {"decision_number": _v(first, "unicode_safe", "strip_value"),
+            "decision_date": [*_v(first), angiang_catalogue_date],
+            "decision_title": _v("ignore_missing", "unicode_safe")}
+
+
+def entry_fields(required: bool) -> dict[str, list]:
+    first = _v("not_empty") if required else _v("ignore_missing")
+    return {
+        "title": [*first, *_v("unicode_safe", "strip_value")],
+        "agency": [*first, angiang_catalogue_agency],
+        "frequency": [*first, angiang_catalogue_frequency],
+        "due_date": [*first, angiang_catalogue_date],
+        "formats": [*_v("ignore_missing"), angiang_catalogue_formats],
+        "sector": _v("ignore_missing", "unicode_safe", "strip_value"),
+        "notes": _v("ignore_missing", "unicode_safe"),
+        "source": _v("ignore_missing", "unicode_safe", "strip_value"),
+    }
+
+
+def entry_create() -> dict[str, list]:
+    return {"code": [*_v("not_empty"), angiang_catalogue_code], **entry_fields(True),
+            **_decision(True)}
+
+
+def entry_update() -> dict[str, list]:
+    return {"code": _v("not_empty", "unicode_safe"), **entry_fields(False), **_decision(False)}
+
+
+def entry_withdraw() -> dict[str, list]:
+    return {"code": _v("not_empty", "unicode_safe"), **_decision(True)}
+
+
+def entry_show() -> dict[str, list]:
+    return {"code": _v("not_empty", "unicode_safe")}
+
+
+def entry_list() -> dict[str, list]:
+    return {"agency": [*_v("ignore_missing"), angiang_catalogue_agency],
+            "publication_status": [*_v("ignore_missing"), angiang_catalogue_publication_status],
+            "include_withdrawn": _v("ignore_missing", "boolean_validator")}
+
+
+def appendix_import() -> dict[str, list]:
+    return {"upload": _v("not_empty"), **_decision(True),
+            "replace": _v("ignore_missing", "boolean_validator")}
