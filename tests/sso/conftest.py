@@ -55,6 +55,8 @@ def sso_config(ckan_config, monkeypatch, request, sso_keys, idp, tmp_path):
         "ckanext.saml2auth.idp_metadata.local_path": str(metadata_file),
         "ckanext.saml2auth.key_file_path": key,
         "ckanext.saml2auth.cert_file_path": cert,
+        # refusal pages are checked in Vietnamese, the portal's language
+        "ckan.locale_default": "vi",
     }.items():
         monkeypatch.setitem(ckan_config, option, value)
     request.getfixturevalue("with_plugins")
@@ -106,9 +108,13 @@ class Browser:
         assert resp.status_code == 302, resp.get_data(as_text=True)
         return resp.headers["Location"]
 
-    def idp_form(self, came_from: str | None = None) -> tuple[str, dict]:
-        """The IdP's auto-submitted form: (action, fields)."""
-        resp = requests.get(self.start(came_from), timeout=30)
+    def idp_form(self, came_from: str | None = None, at=None) -> tuple[str, dict]:
+        """The IdP's auto-submitted form: (action, fields). ``at``: another
+        IdP the AuthnRequest is delivered to instead."""
+        location = self.start(came_from)
+        if at is not None:
+            location = location.replace(self.idp.base, at.base, 1)
+        resp = requests.get(location, timeout=30)
         assert resp.status_code == 200, resp.text
         action = unescape(re.search(r'action="([^"]+)"', resp.text).group(1))
         fields = {m.group(1): unescape(m.group(2))
@@ -118,11 +124,32 @@ class Browser:
     def post(self, action: str, fields: dict):
         return self.app.post(urlparse(action).path, data=fields, follow_redirects=False)
 
-    def login(self, came_from: str | None = None, **overrides):
-        action, fields = self.idp_form(came_from)
+    def login(self, came_from: str | None = None, at=None, **overrides):
+        action, fields = self.idp_form(came_from, at)
         fields.update(overrides)
         return self.post(action, fields)
 
 
 def new_uid() -> str:
     return "staff-" + uuid.uuid4().hex[:8]
+
+
+def accounts() -> tuple:
+    """Every user, membership and SSO link, to show a refused login changed none."""
+    from sqlalchemy import select
+    from ckanext.angiang.sso.tables import identity_table
+    model.Session.expire_all()
+    users = sorted((u.name, u.email, u.fullname, u.state, u.password)
+                   for u in model.Session.query(model.User))
+    members = sorted((m.group_id, m.table_id, m.capacity, m.state)
+                     for m in model.Session.query(model.Member).filter_by(table_name="user"))
+    links = sorted(tuple(r) for r in model.Session.execute(select(identity_table)))
+    return users, members, links
+
+
+def assert_refused(resp, status: int, reason: str, vietnamese: str) -> None:
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == status, body[-2000:]
+    assert f'data-reason="{reason}"' in body
+    assert vietnamese in body
+    assert "Location" not in resp.headers

@@ -5,7 +5,7 @@ AuthnRequests, signs its responses with xmlsec1 and answers single logout.
 ``IdP.person`` is who "signs in" next; ``IdP.mutate`` (a function of the
 unsigned ``samlp.Response``) lets a test forge what a broken or hostile IdP
 would send, before the signatures are computed; ``IdP.sign`` chooses what is
-signed. Every message is appended to ``IdP.log``.
+signed, ``IdP.tamper`` edits the signed XML. Every message is appended to ``IdP.log``.
 """
 from __future__ import annotations
 
@@ -35,12 +35,16 @@ class IdP:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.entity_id = f"{self.base}/{name}/metadata"
+        # where it says requests must be sent (a rogue IdP answering a request
+        # meant for another IdP says that one's)
+        self.sso_url = f"{self.base}/sso"
         self.sp_metadata: str | None = None
         self._server: Server | None = None
         self.person = {"uid": "nguyenvana", "email": "nguyenvana@angiang.gov.vn",
                        "displayName": "Nguyễn Văn A", "agencyCode": "000.00.01.H01"}
         self.sign = {"response": True, "assertion": True}
         self.mutate = None
+        self.tamper = None              # str -> str, applied after signing
         self.log: list[str] = []
         self.requests: list = []
         self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
@@ -54,7 +58,7 @@ class IdP:
             "service": {"idp": {
                 "name": f"Test IdP {self.name}",
                 "endpoints": {
-                    "single_sign_on_service": [(f"{self.base}/sso", BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
                     "single_logout_service": [(f"{self.base}/slo", BINDING_HTTP_REDIRECT)],
                 },
                 "want_authn_requests_signed": True,
@@ -106,6 +110,8 @@ class IdP:
         if self.mutate:
             self.mutate(response)
         signed = self.sign_response(response)
+        if self.tamper:
+            signed = self.tamper(signed)
         self.log.append(f"IdP: response {response.id} to {sp_entity} for {self.person['uid']}")
         return destination, base64.b64encode(signed.encode("utf-8")).decode("ascii")
 
