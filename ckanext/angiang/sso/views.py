@@ -37,7 +37,12 @@ def error_page(err: SsoError):
 
 
 def _local(target: str | None) -> str | None:
-    return target if target and h.url_is_local(target) and target.startswith("/") else None
+    """``target`` when it is a path of this site (browsers read ``/\\x`` and
+    ``//x`` as another host), else None."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or len(target) > 2000):
+        return None
+    return target if h.url_is_local(target) else None
 
 
 def metadata():
