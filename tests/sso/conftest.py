@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from types import SimpleNamespace
 from html import unescape
 from urllib.parse import urlparse
 
@@ -68,14 +69,17 @@ def clean_db(clean_db_with_migrations):
     """CKAN's clean_db plus the plugins' migrations (angiang_sso's tables)."""
 
 
-def make_agency(name: str, code: str) -> model.Group:
+def make_agency(name: str, code: str) -> SimpleNamespace:
+    """An agency (organization with an agency code); its id and name, which
+    stay readable after the test app's requests end the ORM session."""
     group = model.Group(name=name, title=name.replace("-", " ").title(),
                         type="organization", is_organization=True)
+    group.id = str(uuid.uuid4())
     group.state = "active"
     group.extras = {"agency_code": code}
     model.Session.add(group)
     model.Session.commit()
-    return group
+    return SimpleNamespace(id=group.id, name=name)
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@
 Art. 7.5 single sign-on, Art. 13.2 / 14.2 agencies' accounts)."""
 from __future__ import annotations
 
+import re
+
 import pytest
+import requests
 
 import ckan.model as model
 
-from .conftest import AGENCY_CODE
+from .conftest import accounts, assert_refused
 
 
 def _capacity(user, agency):
@@ -28,3 +31,73 @@ def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(sso,
     assert page.status_code == 200
     assert "nguyenvana" in page.get_data(as_text=True)
     assert any("signed AuthnRequest" in line and "verified" in line for line in sso.idp.log)
+
+
+def test_a_later_login_updates_the_user_and_keeps_a_higher_role(sso, agencies):
+    assert sso.login().status_code == 302
+    user = model.User.by_email("nguyenvana@angiang.gov.vn")
+    member = (model.Session.query(model.Member)
+              .filter_by(group_id=agencies["so-tai-chinh"].id, table_id=user.id).one())
+    member.capacity = "admin"            # promoted in the portal by an agency admin
+    model.Session.commit()
+    sso.idp.person["displayName"] = "Nguyễn Văn An"
+    assert sso.login().status_code == 302
+    model.Session.expire_all()
+    users = model.Session.query(model.User).filter(model.User.email == user.email).all()
+    assert [u.id for u in users] == [user.id]            # no second account
+    assert users[0].fullname == "Nguyễn Văn An"
+    assert _capacity(users[0], agencies["so-tai-chinh"]) == "admin"
+
+
+def test_moving_to_another_agency_moves_the_membership(sso, agencies):
+    assert sso.login().status_code == 302
+    sso.idp.person["agencyCode"] = "000.00.02.H01"
+    resp = sso.login()
+    assert resp.headers["Location"].endswith("/organization/so-y-te")
+    model.Session.expire_all()
+    user = model.User.by_email("nguyenvana@angiang.gov.vn")
+    assert _capacity(user, agencies["so-y-te"]) == "editor"
+    assert _capacity(user, agencies["so-tai-chinh"]) is None
+
+
+def test_an_unlinked_local_account_with_the_same_email_is_not_taken_over(sso):
+    # someone registered a citizen account with the staff member's address first
+    from ckan.tests import factories
+    squatter = factories.User(name="squatter", email="nguyenvana@angiang.gov.vn")
+    before = accounts()
+    assert_refused(sso.login(), 409, "email_taken", "tài khoản cục bộ")
+    assert accounts() == before
+    assert _capacity(model.User.get(squatter["id"]), model.Group.get("so-tai-chinh")) is None
+
+
+@pytest.mark.ckan_config("ckanext.angiang.sso.link_existing_by_email", "true")
+def test_linking_by_email_when_the_operator_allows_it(sso, agencies):
+    from ckan.tests import factories
+    local = factories.User(name="vana-local", email="nguyenvana@angiang.gov.vn")
+    assert sso.login().status_code == 302
+    model.Session.expire_all()
+    user = model.User.get(local["id"])
+    assert _capacity(user, agencies["so-tai-chinh"]) == "editor"
+    assert model.Session.query(model.User).filter_by(email=local["email"]).count() == 1
+
+
+def test_the_portal_metadata_is_signed_and_names_its_endpoints(sso, app):
+    from saml2.md import entity_descriptor_from_string
+    xml = app.get("/saml2/metadata").get_data(as_text=True)
+    descriptor = entity_descriptor_from_string(xml)
+    assert descriptor.signature is not None
+    sp = descriptor.spsso_descriptor[0]
+    assert sp.authn_requests_signed == "true"
+    assert sp.want_assertions_signed == "true"
+    assert sp.assertion_consumer_service[0].location == "http://test.ckan.net/acs"
+    assert sp.single_logout_service[0].location == "http://test.ckan.net/slo"
+    assert sp.key_descriptor
+
+
+def test_an_unsigned_authn_request_is_refused_by_the_idp(sso):
+    # the IdP requires signed requests: the portal's signature is what it checks
+    location = sso.start()
+    stripped = re.sub(r"&Signature=[^&]+", "", location)
+    resp = requests.get(stripped, timeout=30)
+    assert resp.status_code == 400
+    assert requests.get(sso.start(), timeout=30).status_code == 200
