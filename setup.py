@@ -23,6 +23,7 @@ setup(
             "angiang_harvest = ckanext.angiang.plugins.harvest:AngiangHarvestPlugin",
             "angiang_i18n = ckanext.angiang.plugins.i18n:AngiangI18nPlugin",
             "angiang_sso = ckanext.angiang.plugins.sso:AngiangSsoPlugin",
+            "angiang_accounts = ckanext.angiang.plugins.accounts:AngiangAccountsPlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",

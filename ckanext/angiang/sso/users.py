@@ -112,7 +112,7 @@ def apply(p: Plan) -> model.User:
             "name": _free_name(p.email), "email": p.email,
             "fullname": p.fullname,
             # never shown to anyone: staff sign in through the IdP
-            "password": secrets.token_urlsafe(32)})
+            "password": secrets.token_urlsafe(32) + "-0"})
         user = model.User.get(created["id"])
     else:
         user.email = p.email
