@@ -1,4 +1,4 @@
-"""The e-mail confirmation link."""
+"""The e-mail confirmation link and the two-factor set-up page."""
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -7,7 +7,7 @@ import ckan.lib.helpers as h
 import ckan.plugins.toolkit as tk
 from ckan.plugins.toolkit import _
 
-from ckanext.angiang.local_accounts import confirmation
+from ckanext.angiang.local_accounts import confirmation, twofactor
 
 
 def confirm(id: str):
@@ -21,4 +21,6 @@ def confirm(id: str):
 def get_blueprints():
     bp = Blueprint("angiang_accounts", __name__)
     bp.add_url_rule("/user/confirm/<id>", "confirm", confirm)
+    bp.add_url_rule("/user/2fa/setup", "twofactor", twofactor.setup_page,
+                    methods=["GET", "POST"])
     return [bp]
