@@ -2,6 +2,7 @@
 Art. 7.5 single sign-on, Art. 13.2 / 14.2 agencies' accounts)."""
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -19,7 +20,32 @@ def _capacity(user, agency):
     return member.capacity if member else None
 
 
-def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(sso, agencies, app):
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+@pytest.fixture
+def sp_log():
+    """The portal's SSO log lines (test.ini's ckanext logger does not propagate)."""
+    logger, handler = logging.getLogger("ckanext.angiang.sso"), _Records()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    for name in ("views", "response", "users"):
+        # logging.config.fileConfig disables loggers that existed before it ran
+        logging.getLogger(f"ckanext.angiang.sso.{name}").disabled = False
+    yield handler.messages
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(
+        sso, agencies, app, sp_log):
     resp = sso.login()
     assert resp.status_code == 302, resp.get_data(as_text=True)
     assert resp.headers["Location"].endswith("/organization/so-tai-chinh")
@@ -31,6 +57,9 @@ def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(sso,
     assert page.status_code == 200
     assert "nguyenvana" in page.get_data(as_text=True)
     assert any("signed AuthnRequest" in line and "verified" in line for line in sso.idp.log)
+    assert any("SAML response of " + sso.idp.entity_id in m for m in sp_log)
+    # the round trip, for the record (pytest -s): the IdP's log, then the portal's
+    print("\n".join(["--- IdP log"] + sso.idp.log + ["--- portal (SP) log"] + sp_log))
 
 
 def test_a_later_login_updates_the_user_and_keeps_a_higher_role(sso, agencies):

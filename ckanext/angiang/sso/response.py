@@ -143,6 +143,8 @@ def check(client, saml_response: str) -> Identity:
         attributes=parsed.get_identity() or {}, came_from=came_from or "")
     consume(identity)
     pending.forget(in_response_to)
+    log.info("SAML response of %s accepted: answers %s, assertion %s, subject %s",
+             idp, in_response_to, assertion.id, parsed.name_id.text)
     return identity
 
 

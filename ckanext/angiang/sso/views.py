@@ -62,6 +62,7 @@ def start_login(came_from: str | None = None):
     except MetadataUnavailable as e:
         return error_page(SsoError("unavailable", str(e)))
     pending.remember(reqid, _local(came_from) or "")
+    log.info("SSO: signed AuthnRequest %s sent to %s", reqid, idp)
     location = dict(info["headers"])["Location"]
     resp = tk.redirect_to(location)
     resp.headers["Cache-Control"] = "no-store"
