@@ -132,6 +132,19 @@ class IdP:
             xml = sec.sign_statement(xml, node_name=node, node_id=node_id)
         return xml
 
+    def logout_request_url(self, sp_entity: str, uid: str) -> str:
+        """An IdP-initiated, signed LogoutRequest to the portal (HTTP-Redirect)."""
+        destination = self._server.metadata.single_logout_service(
+            sp_entity, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
+        name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=uid,
+                         sp_name_qualifier=sp_entity, name_qualifier=self.entity_id)
+        _id, req = self._server.create_logout_request(destination, sp_entity,
+                                                      name_id=name_id, sign=False)
+        info = self._server.apply_binding(BINDING_HTTP_REDIRECT, str(req), destination,
+                                          relay_state="", sign=True, sigalg=SIG_RSA_SHA256)
+        self.log.append(f"IdP: logout request {req.id} for {uid} sent to {sp_entity}")
+        return dict(info["headers"])["Location"]
+
     def logout_answer(self, query: dict) -> str:
         """Check a signed LogoutRequest (HTTP-Redirect); the URL of the answer."""
         req = self._server.parse_logout_request(

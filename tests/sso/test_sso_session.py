@@ -147,3 +147,41 @@ def test_no_metadata_at_all_is_a_503_page(remote_metadata, sso_config, monkeypat
     assert resp.status_code == 503
     assert 'data-reason="unavailable"' in resp.get_data(as_text=True)
 
+
+
+def _path(url: str) -> str:
+    parts = urlparse(url)
+    return parts.path + "?" + parts.query
+
+
+def test_the_idp_ends_the_portal_session(sso):
+    assert sso.login().status_code == 302
+    url = sso.idp.logout_request_url("http://test.ckan.net/saml2/metadata", "nguyenvana")
+    resp = sso.app.get(_path(url), follow_redirects=False)
+    assert resp.status_code == 302
+    assert resp.headers["Location"].startswith(sso.idp.base + "/slo?SAMLResponse=")
+    assert _logged_in_as(sso.app) is None
+
+
+@pytest.mark.parametrize("forge, status, reason", [
+    ("unsigned", 400, "unsigned"),
+    ("rogue-idp", 400, "bad_signature"),
+    ("other-person", 302, None),          # answered, but this session is someone else's
+])
+def test_a_forged_logout_request_changes_nothing(sso, rogue_idp, forge, status, reason):
+    assert sso.login().status_code == 302
+    issuer, uid = sso.idp, "nguyenvana"
+    if forge == "other-person":
+        uid = "someone-else"
+    if forge == "rogue-idp":
+        rogue_idp.entity_id = sso.idp.entity_id            # claims to be the IdP
+        rogue_idp.trust(sso.app.get("/saml2/metadata").get_data(as_text=True))
+        issuer = rogue_idp
+    url = issuer.logout_request_url("http://test.ckan.net/saml2/metadata", uid)
+    if forge == "unsigned":
+        url = re.sub(r"&Signature=[^&]+", "", url)
+    resp = sso.app.get(_path(url), follow_redirects=False)
+    assert resp.status_code == status
+    if reason:
+        assert f'data-reason="{reason}"' in resp.get_data(as_text=True)
+    assert _logged_in_as(sso.app) is not None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from saml2 import BINDING_HTTP_POST
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.ident import code as encode_name_id
 from saml2.response import IncorrectlySigned, StatusError, UnsolicitedResponse
 from saml2.sigver import SignatureError
@@ -170,3 +170,31 @@ def consume(identity: Identity) -> None:
     model.Session.commit()
     if inserted.rowcount != 1:
         raise SsoError("replayed", identity.assertion_id)
+
+
+def logout_request(client, args) -> "saml2.request.LogoutRequest":
+    """A LogoutRequest from the IdP (HTTP-Redirect), its signature required
+    and verified: pysaml2 checks redirect signatures of requests only for an
+    IdP receiving them."""
+    from saml2.request import LogoutRequest
+    saml_request = args.get("SAMLRequest") or ""
+    if len(saml_request) > tk.config.get("ckanext.angiang.sso.max_response_kb") * 1024:
+        raise SsoError("too_large")
+    if not args.get("Signature") or not args.get("SigAlg"):
+        raise SsoError("unsigned")
+    receivers = client.config.endpoint("single_logout_service", BINDING_HTTP_REDIRECT, "sp")
+    parser = LogoutRequest(client.sec, receivers, client.config.attribute_converters,
+                           timeslack=client.config.accepted_time_diff or 0)
+    try:
+        xml = client.unravel(saml_request, BINDING_HTTP_REDIRECT, LogoutRequest.msgtype)
+        parsed = parser.loads(xml, BINDING_HTTP_REDIRECT, origdoc=saml_request, must=True,
+                              relay_state=args.get("RelayState"), sigalg=args["SigAlg"],
+                              signature=args["Signature"])
+    except Exception as e:  # pysaml2 raises plain Exceptions too
+        raise classify(e) from e
+    if not parsed or not parsed.verify():
+        raise SsoError("malformed", "logout request")
+    issuer = parsed.message.issuer.text.strip() if parsed.message.issuer is not None else ""
+    if issuer not in list(client.metadata.identity_providers()):
+        raise SsoError("unknown_idp", issuer)
+    return parsed

@@ -131,17 +131,18 @@ def slo():
     try:
         client = sp.get_client()
         if "SAMLRequest" in args:
-            req = client.parse_logout_request(
-                args["SAMLRequest"], BINDING_HTTP_REDIRECT, relay_state=args.get("RelayState"),
-                sigalg=args.get("SigAlg"), signature=args.get("Signature"))
-            if req is None:
-                raise SsoError("malformed", "logout request")
-            if current_user.is_authenticated and session.get(SESSION_KEY):
+            req = response.logout_request(client, args)
+            state = session.get(SESSION_KEY) or {}
+            name_id = req.message.name_id
+            if (current_user.is_authenticated and state and name_id is not None
+                    and state.get("idp") == req.message.issuer.text.strip()
+                    and decode_name_id(state["name_id"]).text == name_id.text):
                 tk.logout_user()
                 session.pop(SESSION_KEY, None)
+                log.info("SSO: logged out by the IdP (%s)", state["idp"])
             answer = client.create_logout_response(req.message, [BINDING_HTTP_REDIRECT])
             destination = client.metadata.single_logout_service(
-                req.issuer.text.strip(), BINDING_HTTP_REDIRECT, "idpsso")[0]["location"]
+                req.message.issuer.text.strip(), BINDING_HTTP_REDIRECT, "idpsso")[0]["location"]
             info = client.apply_binding(BINDING_HTTP_REDIRECT, str(answer), destination,
                                         relay_state=args.get("RelayState", ""),
                                         sign=True, sigalg=SIG_RSA_SHA256, response=True)
