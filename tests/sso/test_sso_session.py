@@ -185,3 +185,11 @@ def test_a_forged_logout_request_changes_nothing(sso, rogue_idp, forge, status, 
     if reason:
         assert f'data-reason="{reason}"' in resp.get_data(as_text=True)
     assert _logged_in_as(sso.app) is not None
+
+
+def test_without_the_portal_key_sso_is_unavailable_not_broken(sso, sso_config, monkeypatch):
+    monkeypatch.setitem(sso_config, "ckanext.saml2auth.key_file_path", "/nonexistent/sp.key")
+    for url in ("/saml2/metadata", "/user/saml2login"):
+        resp = sso.app.get(url, follow_redirects=False)
+        assert resp.status_code == 503, url
+        assert 'data-reason="unavailable"' in resp.get_data(as_text=True)

@@ -8,6 +8,7 @@ requests go in the user's session, consumed assertions in the database.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -76,8 +77,18 @@ def sp_settings(metadata_xml: str | None) -> dict:
     return settings
 
 
+def require_keys() -> None:
+    """SSO needs the portal's key pair; without it SSO is unavailable (503),
+    never a 500."""
+    for option in ("ckanext.saml2auth.key_file_path", "ckanext.saml2auth.cert_file_path"):
+        path = tk.config.get(option)
+        if not path or not os.path.isfile(path):
+            raise metadata.MetadataUnavailable(f"{option} does not name a readable file")
+
+
 def get_client() -> Saml2Client:
     """The service provider for the IdP metadata in force now."""
+    require_keys()
     xml = metadata.load()
     settings = sp_settings(xml)
     fingerprint = hashlib.sha256(repr(sorted(
@@ -109,6 +120,7 @@ def idp_entity_id(client: Saml2Client) -> str:
 def sp_metadata_xml() -> str:
     """The portal's own SAML2 metadata, signed with its key."""
     from saml2.metadata import create_metadata_string
+    require_keys()
     config = SPConfig()
     config.load(sp_settings(None))
     xml = create_metadata_string(None, config=config, valid=None, sign=True)

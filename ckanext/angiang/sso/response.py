@@ -78,6 +78,8 @@ def precheck(xml: bytes, trusted_idps: list[str]) -> tuple[str, str | None, list
         raise SsoError("malformed", f"root element {root.tag}")
     issuer = root.find(SAML + "Issuer")
     assertions = root.findall(SAML + "Assertion")
+    # an encrypted assertion's signature is checked by pysaml2 once decrypted
+    encrypted = root.findall(SAML + "EncryptedAssertion")
     if issuer is None and assertions:
         issuer = assertions[0].find(SAML + "Issuer")
     issuer = (issuer.text or "").strip() if issuer is not None else ""
@@ -85,7 +87,7 @@ def precheck(xml: bytes, trusted_idps: list[str]) -> tuple[str, str | None, list
         raise SsoError("unknown_idp", issuer)
     opt = tk.config.get
     response_signed = root.find(DS + "Signature") is not None
-    assertions_signed = bool(assertions) and all(
+    assertions_signed = bool(assertions or encrypted) and all(
         a.find(DS + "Signature") is not None for a in assertions)
     if ((opt("ckanext.saml2auth.want_response_signed") and not response_signed)
             or (opt("ckanext.saml2auth.want_assertions_signed") and not assertions_signed)

@@ -46,7 +46,11 @@ def _local(target: str | None) -> str | None:
 
 
 def metadata():
-    resp = make_response(sp.sp_metadata_xml())
+    try:
+        xml = sp.sp_metadata_xml()
+    except MetadataUnavailable as e:
+        return error_page(SsoError("unavailable", str(e)))
+    resp = make_response(xml)
     resp.headers["Content-Type"] = "application/samlmetadata+xml; charset=utf-8"
     return resp
 
