@@ -193,3 +193,23 @@ def test_without_the_portal_key_sso_is_unavailable_not_broken(sso, sso_config, m
         resp = sso.app.get(url, follow_redirects=False)
         assert resp.status_code == 503, url
         assert 'data-reason="unavailable"' in resp.get_data(as_text=True)
+
+
+@pytest.fixture
+def with_accounts_plugin(ckan_config, monkeypatch):
+    names = ckan_config.get("ckan.plugins")
+    names = names.split() if isinstance(names, str) else list(names or [])
+    monkeypatch.setitem(ckan_config, "ckan.plugins",
+                        names + ["angiang_accounts", "expire_api_token"])
+
+
+@pytest.mark.ckan_config("ckanext.angiang.sso.agency_role", "admin")
+def test_an_agency_admin_signed_in_by_sso_is_not_asked_for_a_second_factor(
+        with_accounts_plugin, sso):
+    # the IdP did the strong authentication; the portal's TOTP is for passwords
+    resp = sso.login()
+    assert resp.status_code == 302
+    page = sso.app.get(urlparse(resp.headers["Location"]).path, follow_redirects=False)
+    assert page.status_code == 200
+    assert sso.app.get("/dashboard/datasets", follow_redirects=False).status_code == 200
+    assert sso.app.get("/user/2fa/setup").status_code == 200     # the plugin is on
