@@ -24,6 +24,8 @@ setup(
             "angiang_i18n = ckanext.angiang.plugins.i18n:AngiangI18nPlugin",
             "angiang_security = ckanext.angiang.plugins.security:AngiangSecurityPlugin",
             "angiang_catalogue = ckanext.angiang.plugins.catalogue:AngiangCataloguePlugin",
+            "angiang_sso = ckanext.angiang.plugins.sso:AngiangSsoPlugin",
+            "angiang_accounts = ckanext.angiang.plugins.accounts:AngiangAccountsPlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",

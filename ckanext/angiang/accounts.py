@@ -25,7 +25,8 @@ def ensure_sysadmin(name: str) -> bool:
         {
             "name": name,
             "email": f"{name}@angiang.gov.vn",
-            "password": secrets.token_urlsafe(24),
+            # random, with a digit and a symbol whatever the draw (password policy)
+            "password": secrets.token_urlsafe(24) + "-0",
             "fullname": "Quản trị Cổng dữ liệu mở (DIC)",
         },
     )
@@ -40,6 +41,7 @@ def new_api_token(name: str) -> str:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     result = tk.get_action("api_token_create")(
         {"user": site_user["name"], "ignore_auth": True},
-        {"user": name, "name": "make-token"},
+        # expire_api_token (when enabled) reads the lifetime from these
+        {"user": name, "name": "make-token", "expires_in": 30, "unit": 86400},
     )
     return result["token"]
