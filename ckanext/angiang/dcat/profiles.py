@@ -11,8 +11,8 @@ What this profile changes from ckanext-dcat's ``euro_dcat_ap_3``:
   the media type becomes an IANA URI.
 - The publisher is the agency (organization) as a ``foaf:Organization`` with
   its name, agency code, e-mail, phone and ADMS publisher type; the contact
-  point is a vCard built from the dataset's contact (by default the agency's
-  focal point, Art. 6.2).
+  point is a vCard ``<dataset#contact-point>`` built from the dataset's contact
+  (by default the agency's focal point, Art. 6.2).
 - Every distribution carries the dataset licence (Art. 4.5) as a typed
   ``dct:LicenseDocument``, a rights statement, its availability, and a SHA-256
   ``spdx:checksum`` (Art. 9.2).
@@ -21,6 +21,10 @@ What this profile changes from ckanext-dcat's ``euro_dcat_ap_3``:
   ``dcat:endpointDescription``.
 - Spatial coverage is the administrative unit (URI, code, name) with its
   extent as ``dcat:bbox`` and ``dcat:centroid`` literals (``location.py``).
+- The catalogue code and standards known by name are stable URIs
+  (``references.py``); the period of time also carries ``schema:`` dates
+  (``compat.py``): ckanext-dcat's stock parsers read all of it (Art. 7.7;
+  ``tests/dcat/test_dcat_federation.py``).
 - The catalogue has bilingual title and description, the provincial People's
   Committee as publisher, language, spatial coverage, theme taxonomy, licence,
   issue and modification dates.
