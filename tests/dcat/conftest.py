@@ -37,3 +37,21 @@ def clean_db(clean_db_with_migrations):
 def agency(dcat_plugins, clean_db):
     """The publishing agency of the full dataset, in the database."""
     return make_agency()
+
+
+@pytest.fixture(scope="session")
+def demo_export(reset_db_with_migrations):
+    """The demo catalogue exported once per session (see demo_export.py)."""
+    import demo_export as export_module
+
+    return export_module.export(reset_db_with_migrations)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The federation table (test_dcat_federation.py), when it ran."""
+    import federation
+
+    table = federation.render_table()
+    if table:
+        terminalreporter.write_sep("-", "stock ckanext-dcat parsers: datasets read / in catalogue, fields right")
+        terminalreporter.write_line(table)

@@ -105,3 +105,98 @@ def create_dataset(agency: dict, **overrides) -> dict:
     data["owner_org"] = agency["id"]
     data.update(overrides)
     return helpers.call_action("package_create", context={"user": sysadmin_name()}, **data)
+
+
+def canonical_triples(g: rdflib.Graph, replace: tuple[str, str] = ("", "")) -> "Counter":
+    """The triples of ``g`` with every blank node replaced by a digest of what
+    it describes (recursively): two graphs whose blank nodes form trees (as
+    DCAT's contact points, checksums, periods... do) are isomorphic exactly
+    when these multisets are equal. Much faster than rdflib's canonical
+    labelling on catalogue pages with hundreds of blank nodes. ``replace``
+    rewrites a substring of every URI and literal (the paging links of
+    ``/catalog.ttl`` and ``/catalog.xml`` name their own format)."""
+    import hashlib
+    from collections import Counter
+
+    old, new = replace
+
+    def term(t):
+        if isinstance(t, rdflib.BNode):
+            return signature(t, ())
+        text = str(t).replace(old, new) if old else str(t)
+        if isinstance(t, rdflib.Literal):
+            return f'"{text}"@{t.language or ""}^^{t.datatype or ""}'
+        return f"<{text}>"
+
+    memo: dict = {}
+
+    def signature(node, path):
+        if node in memo:
+            return memo[node]
+        if node in path:  # a cycle: not a tree, give up on this branch
+            return "_:cycle"
+        parts = sorted(f"{term(p)} {signature(o, path + (node,)) if isinstance(o, rdflib.BNode) else term(o)}"
+                       for p, o in g.predicate_objects(node))
+        memo[node] = "_:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+        return memo[node]
+
+    out = Counter()
+    for s, p, o in g:
+        if isinstance(s, rdflib.BNode) and (None, None, s) in g:
+            continue  # described inside the signature of whoever points at it
+        out[(term(s), term(p), term(o))] += 1
+    return out
+
+
+class CatalogueServer:
+    """Serves fixed bodies (``{path?query: (bytes, content type)}``) on
+    127.0.0.1 (port 0); the catalogue's paging links, built from
+    ``ckan.site_url`` (see STACK-NOTES), are rebased on this server."""
+
+    SITE = "http://test.ckan.net"
+
+    def __init__(self, bodies: dict[str, tuple[bytes, str]]):
+        import http.server
+        from urllib.parse import urlsplit
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_HEAD(self):
+                self._send(head=True)
+
+            def do_GET(self):
+                self._send(head=False)
+
+            def _send(self, head):
+                parts = urlsplit(self.path)
+                found = outer.bodies.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+                if found is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                body, content_type = found
+                body = body.replace(f"{outer.SITE}/catalog.".encode(), f"{outer.url}/catalog.".encode())
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if not head:
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.bodies = bodies
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

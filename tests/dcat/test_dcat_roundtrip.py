@@ -2,16 +2,12 @@
 reset, the Turtle served by a web server on 127.0.0.1 and harvested back
 with ckanext-dcat's own DCAT RDF harvester and the angiang_dcat_ap profile:
 every field of every public dataset comes back equal."""
-import http.server
-import threading
-from urllib.parse import urlsplit
-
 import pytest
 import rdflib
 
 from ckan.tests import helpers
 
-from dcat_helpers import create_agency, create_dataset
+from dcat_helpers import CatalogueServer, create_agency, create_dataset
 
 SITE = "http://test.ckan.net"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
@@ -33,57 +29,6 @@ def export_catalogue(app) -> dict[str, bytes]:
         next_page = next(g.objects(None, HYDRA.next), None)
         url = str(next_page)[len(SITE):] if next_page else None
     return pages
-
-
-class CatalogueServer:
-    """Serves the exported pages; their Hydra links are rebased on this server
-    (they are built from ckan.site_url, see STACK-NOTES)."""
-
-    def __init__(self, pages: dict[str, bytes]):
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _body(self):
-                parts = urlsplit(self.path)
-                key = parts.path + (f"?{parts.query}" if parts.query else "")
-                page = outer.pages.get(key)
-                if page is None:
-                    return None
-                return page.replace(f"{SITE}/catalog.ttl".encode(), f"{outer.url}/catalog.ttl".encode())
-
-            def do_HEAD(self):
-                self._send(head=True)
-
-            def do_GET(self):
-                self._send(head=False)
-
-            def _send(self, head):
-                body = self._body()
-                if body is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/turtle")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if not head:
-                    self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.pages = pages
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def schema_fields():
@@ -157,13 +102,19 @@ def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db_with_migratio
     codes = {agency["id"]: agency["agency_code"], other["id"]: other["agency_code"]}
     assert helpers.call_action("package_search", include_private=True)["count"] == 0
 
-    with CatalogueServer(pages) as server:
+    with CatalogueServer({path: (body, "text/turtle") for path, body in pages.items()}) as server:
         # The source belongs to one agency; each dataset goes to its own
         # publisher's agency (matched by agency code).
         source = HarvestSourceObj(url=f"{server.url}/catalog.ttl", source_type="dcat_rdf",
                                   owner_org=agency["id"])
         job = HarvestJobObj(source=source, run=False)
         results = run_harvest_job(job, DCATRDFHarvester())
+        # A second run takes the harvester's update path (resources matched
+        # by ``uri``, which the profile always gives).
+        again = run_harvest_job(HarvestJobObj(source=source, run=False), DCATRDFHarvester())
+    assert {guid: r["errors"] for guid, r in again.items() if r["errors"]} == {}
+    assert set(again) == set(results)
+    assert {r["report_status"] for r in again.values()} == {"updated"}
 
     errors = {guid: r["errors"] for guid, r in results.items() if r["errors"]}
     assert errors == {}

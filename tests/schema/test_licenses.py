@@ -143,3 +143,25 @@ def test_licence_is_a_search_facet():
     hits = helpers.call_action("package_search", fq='license_id:"CC0-1.0"')
     assert hits["count"] == 2
 
+
+
+def test_register_as_licenses_group_url_json(app):
+    """``/licenses.json`` is the register in CKAN's ``licenses_group_url``
+    format, with the licences agencies added (Art. 4.2): a harvesting CKAN
+    that loads it maps our DCAT licence URIs to the same ids (Art. 7.7)."""
+    from ckan.model.license import LicenseRegister
+
+    helpers.call_action("angiang_license_create", _sysadmin_ctx(), id="ag-json-2025",
+                        title_vi="Giấy phép dữ liệu thử")
+    response = app.get("/licenses.json")
+    assert response.headers["Content-Type"].startswith("application/json")
+    data = response.json
+    urls = {lic["id"]: lic["url"] for lic in data}
+    assert set(urls) == PORTAL_LICENCES | {"ag-json-2025"}
+    assert urls["ag-json-2025"] == "http://test.ckan.net/licenses/ag-json-2025"
+    assert urls["vn-nd47-2020-dieu-18"] == "http://test.ckan.net/licenses/vn-nd47-2020-dieu-18"
+    # CKAN's own register reads it as a licences file.
+    register = LicenseRegister.__new__(LicenseRegister)
+    register._create_license_list(data)
+    assert register["ag-json-2025"].title == "Giấy phép dữ liệu thử"
+    assert register["CC-BY-4.0"].url == urls["CC-BY-4.0"]

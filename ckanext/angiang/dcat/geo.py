@@ -2,9 +2,10 @@
 
 ``spatial_code`` is a vietnam-provinces code (a province, e.g. ``91`` for An
 Giang, or a ward/commune); ``spatial`` is the GeoJSON extent derived from it
-(docs/metadata-model.md). DCAT-AP wants a ``dct:Location`` with a name, a
-``locn:geometry`` node, and (recommended) ``dcat:bbox`` and ``dcat:centroid``:
-this module computes the last two from the GeoJSON.
+(docs/metadata-model.md). DCAT-AP wants a ``dct:Location`` with a name and
+(recommended) ``dcat:bbox`` and ``dcat:centroid``: this module computes them
+from the GeoJSON (``location.py`` writes them, and says why no
+``locn:geometry``).
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ What this profile changes from ckanext-dcat's ``euro_dcat_ap_3``:
   the media type becomes an IANA URI.
 - The publisher is the agency (organization) as a ``foaf:Organization`` with
   its name, agency code, e-mail, phone and ADMS publisher type; the contact
-  point is a vCard built from the dataset's contact (by default the agency's
-  focal point, Art. 6.2).
+  point is a vCard ``<dataset#contact-point>`` built from the dataset's contact
+  (by default the agency's focal point, Art. 6.2).
 - Every distribution carries the dataset licence (Art. 4.5) as a typed
   ``dct:LicenseDocument``, a rights statement, its availability, and a SHA-256
   ``spdx:checksum`` (Art. 9.2).
@@ -20,7 +20,11 @@ What this profile changes from ckanext-dcat's ``euro_dcat_ap_3``:
   ``dcat:DataService`` with ``dcat:endpointURL`` and the OpenAPI document as
   ``dcat:endpointDescription``.
 - Spatial coverage is the administrative unit (URI, code, name) with its
-  geometry as a ``locn:Geometry`` node, plus bbox and centroid.
+  extent as ``dcat:bbox`` and ``dcat:centroid`` literals (``location.py``).
+- The catalogue code and standards known by name are stable URIs
+  (``references.py``); the period of time also carries ``schema:`` dates
+  (``compat.py``): ckanext-dcat's stock parsers read all of it (Art. 7.7;
+  ``tests/dcat/test_dcat_federation.py``).
 - The catalogue has bilingual title and description, the provincial People's
   Committee as publisher, language, spatial coverage, theme taxonomy, licence,
   issue and modification dates.
@@ -48,7 +52,6 @@ from ckanext.dcat.profiles.base import (
     DCT,
     FOAF,
     GSP,
-    LOCN,
     SPDX,
     VCARD,
     CleanedURIRef,
@@ -58,16 +61,16 @@ from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback, resource_uri
 
 from ckanext.angiang.dcat import geo
+from ckanext.angiang.dcat.compat import StockCompatibilityMixin
+from ckanext.angiang.dcat import location as location_rdf
+from ckanext.angiang.dcat.location import LocationMixin
+from ckanext.angiang.dcat.references import ANGIANG, CATALOGUE_CODE, ReferencesMixin  # noqa: F401
 from ckanext.angiang.dcat import vocabularies as voc
 
 log = logging.getLogger(__name__)
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 OA = Namespace("http://www.w3.org/ns/oa#")
-# Terms of the portal's own (datatypes of identifiers); fixed, not site-relative,
-# so that a harvester recognises them whatever the source's address.
-ANGIANG = Namespace("https://opendata.angiang.gov.vn/ns/dcat#")
-CATALOGUE_CODE = ANGIANG.catalogueCode
 
 DEFAULT_TEXT_LANGUAGE = "vi"
 NAME_RE = re.compile(r"/dataset/([a-z0-9_-]{2,100})/?$")
@@ -166,7 +169,8 @@ def _organization(owner_org: str, graph=None) -> Optional[dict]:
     return cache[owner_org]
 
 
-class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
+class AngiangDCATAPProfile(LocationMixin, ReferencesMixin, StockCompatibilityMixin,
+                            EuropeanDCATAP3Profile):
     """DCAT-AP 3.0.1 for the An Giang open data portal (Art. 7.7)."""
 
     # ------------------------------------------------------------------
@@ -177,6 +181,7 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         lang = text_language(dataset_dict)
         super().graph_from_dataset(self._for_base_profile(dataset_dict, lang), dataset_ref)
         self._bind_namespaces()
+        self._add_schema_org_period(dataset_ref)
 
         g = self.g
         # ckanext-dcat types every licence "UnknownIPR" (a TODO upstream); the
@@ -211,12 +216,7 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
 
         catalogue_code = dataset_dict.get("catalogue_code")
         if catalogue_code:
-            node = BNode()
-            g.add((dataset_ref, ADMS.identifier, node))
-            g.add((node, RDF.type, ADMS.Identifier))
-            g.add((node, SKOS.notation, Literal(str(catalogue_code), datatype=CATALOGUE_CODE)))
-            g.add((node, ADMS.schemaAgency, Literal(
-                tk.config.get("ckanext.angiang.dcat.catalog.publisher_name"), lang="vi")))
+            self._add_catalogue_code(dataset_ref, str(catalogue_code).strip())
 
         quality = dataset_dict.get("quality_statement")
         if quality:
@@ -325,17 +325,6 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         labels = voc.labels("theme", code or "") or {"en": str(uri).rsplit("/", 1)[-1]}
         self._add_concept(uri, labels, voc.DATA_THEME if str(uri).startswith(voc.DATA_THEME) else None)
 
-    def _add_standard(self, subject, value: str, lang: str):
-        g = self.g
-        if value.startswith(("http://", "https://")):
-            node = CleanedURIRef(value)
-        else:
-            node = BNode()
-            g.add((node, RDFS.label, Literal(value, lang=lang)))
-            g.add((node, DCT.title, Literal(value, lang=lang)))
-        g.add((subject, DCT.conformsTo, node))
-        g.add((node, RDF.type, DCT.Standard))
-
     def _add_publisher(self, dataset_ref, dataset_dict: dict):
         """The agency as ``foaf:Organization`` (name, code, e-mail, phone, type)."""
         g = self.g
@@ -388,7 +377,11 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         if not (name or email or phone):
             return None
         g = self.g
-        node = BNode()
+        # A URI, not a blank node: the data services of the dataset point at
+        # the same contact, and rdflib's RDF/XML writer may write a blank node
+        # referenced twice as a bare reference, losing its properties.
+        node = (URIRef(f"{dataset_ref}#contact-point") if isinstance(dataset_ref, URIRef)
+                else BNode())
         g.add((dataset_ref, DCAT.contactPoint, node))
         g.add((node, RDF.type, VCARD.Kind))
         g.add((node, RDF.type, VCARD.Individual))
@@ -405,67 +398,6 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
             # The number as written, so that it comes back unchanged.
             g.add((telephone, RDFS.label, Literal(phone)))
         return node
-
-    def _add_spatial(self, dataset_ref, dataset_dict: dict):
-        """The administrative unit (URI, code, names) and its extent."""
-        g = self.g
-        code = dataset_dict.get("spatial_code")
-        geometry = geo.load_geojson(dataset_dict.get("spatial"))
-        other_uri = dataset_dict.get("spatial_uri")  # another portal's location
-        if not (code or geometry or other_uri):
-            return
-        if code:
-            location = CleanedURIRef(self._spatial_uri(str(code)))
-        elif other_uri and str(other_uri).startswith(("http://", "https://")):
-            location = CleanedURIRef(other_uri)
-        else:
-            location = BNode()
-        existing = g.value(location, LOCN.geometry)
-        if existing is not None and geometry is not None:
-            same = g.value(existing, GSP.asGeoJSON)
-            if same is None or geo.load_geojson(str(same)) != geometry:
-                # Another dataset of this page gave the unit another extent:
-                # describe this one apart rather than merge two geometries.
-                location = BNode()
-        g.add((dataset_ref, DCT.spatial, location))
-        self._describe_location(location, code, geometry)
-        if not code and dataset_dict.get("spatial_text"):
-            g.add((location, SKOS.prefLabel, Literal(dataset_dict["spatial_text"])))
-
-    def _describe_location(self, location, code, geometry: Optional[dict]):
-        g = self.g
-        if (location, RDF.type, DCT.Location) not in g:
-            g.add((location, RDF.type, DCT.Location))
-            if code:
-                g.add((location, DCT.identifier, Literal(str(code))))
-                g.add((location, SKOS.notation, Literal(str(code))))
-                unit = geo.admin_unit(code)
-                if unit:
-                    g.add((location, SKOS.prefLabel, Literal(unit["name"], lang="vi")))
-                    g.add((location, SKOS.prefLabel, Literal(unit["name_en"], lang="en")))
-        if not geometry or g.value(location, LOCN.geometry) is not None:
-            return
-        node = BNode()
-        g.add((location, LOCN.geometry, node))
-        g.add((node, RDF.type, LOCN.Geometry))
-        wkt_text = geo.to_wkt(geometry)
-        if wkt_text:
-            g.add((node, GSP.asWKT, Literal(wkt_text, datatype=GSP.wktLiteral)))
-        g.add((node, GSP.asGeoJSON, Literal(
-            json.dumps(geometry, ensure_ascii=False, separators=(",", ":")),
-            datatype=GSP.geoJSONLiteral)))
-        box = geo.bbox_wkt(geometry)
-        if box:
-            g.add((location, DCAT.bbox, Literal(box, datatype=GSP.wktLiteral)))
-        point = geo.centroid_wkt(geometry)
-        if point:
-            g.add((location, DCAT.centroid, Literal(point, datatype=GSP.wktLiteral)))
-
-    @staticmethod
-    def _spatial_uri(code: str) -> str:
-        base = tk.config.get("ckanext.angiang.dcat.spatial_uri_base") or (
-            catalog_uri().rstrip("/") + "/spatial/")
-        return base + code
 
     def _licence_node(self, dataset_dict: dict):
         """The dataset licence as a typed ``dct:LicenseDocument`` (Art. 4)."""
@@ -623,7 +555,7 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
 
         spatial_code = cfg.get("ckanext.angiang.dcat.catalog.spatial_code")
         if spatial_code:
-            location = CleanedURIRef(self._spatial_uri(str(spatial_code)))
+            location = CleanedURIRef(location_rdf.spatial_uri(str(spatial_code)))
             g.add((catalog_ref, DCT.spatial, location))
             self._describe_location(location, spatial_code, geo.extent(spatial_code))
 
@@ -658,36 +590,6 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
     # ------------------------------------------------------------------
     # RDF -> CKAN
     # ------------------------------------------------------------------
-    def _parse_geodata(self, spatial, datatype, cur_value):
-        """ckanext-dcat expects geometry literals; DCAT-AP 3 makes
-        ``locn:geometry`` a ``locn:Geometry`` node. Read both."""
-        for geometry in self.g.objects(spatial, datatype):
-            if isinstance(geometry, Literal):
-                value = self._geometry_from_literal(geometry)
-            else:
-                value = self._geometry_from_node(geometry)
-            if value and not cur_value:
-                cur_value = value
-        return cur_value
-
-    def _geometry_from_literal(self, literal: Literal) -> Optional[str]:
-        text = str(literal)
-        if literal.datatype == GSP.wktLiteral:
-            data = geo.from_wkt(re.sub(r"^\s*<[^>]*>\s*", "", text))
-            return json.dumps(data) if data else None
-        data = geo.load_geojson(text)
-        return json.dumps(data) if data else None
-
-    def _geometry_from_node(self, node) -> Optional[str]:
-        for literal in self.g.objects(node, GSP.asGeoJSON):
-            if geo.load_geojson(str(literal)):
-                return str(literal)
-        for literal in self.g.objects(node, GSP.asWKT):
-            value = self._geometry_from_literal(Literal(str(literal), datatype=GSP.wktLiteral))
-            if value:
-                return value
-        return None
-
     def parse_dataset(self, dataset_dict, dataset_ref):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         return self._parse_dataset_angiang(dataset_dict, dataset_ref)
@@ -743,14 +645,7 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
         if languages:
             parsed["language"] = self._shape("language", languages)
 
-        standards = []
-        for node in g.objects(dataset_ref, DCT.conformsTo):
-            if isinstance(node, URIRef):
-                standards.append(str(node))
-            else:
-                label = self._object_value(node, RDFS.label) or self._object_value(node, DCT.title)
-                if label:
-                    standards.append(label)
+        standards = self._standards(dataset_ref)
         if standards:
             parsed["conforms_to"] = self._shape("conforms_to", standards)
 
@@ -761,13 +656,9 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
                     parsed["quality_statement"] = text
                     break
 
-        alternate = []
-        for node in g.objects(dataset_ref, ADMS.identifier):
-            for notation in g.objects(node, SKOS.notation):
-                if isinstance(notation, Literal) and notation.datatype == CATALOGUE_CODE:
-                    parsed["catalogue_code"] = str(notation)
-                else:
-                    alternate.append(str(notation))
+        catalogue_code, alternate = self._identifiers(dataset_ref)
+        if catalogue_code:
+            parsed["catalogue_code"] = catalogue_code
 
         rights = g.value(dataset_ref, DCT.accessRights)
         # Publishing as PUBLIC is the publisher's attestation that the dataset
@@ -859,19 +750,6 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
                 return org.id
         return None
 
-    def _parse_spatial(self, dataset_ref, parsed: dict):
-        g = self.g
-        for location in g.objects(dataset_ref, DCT.spatial):
-            code = (self._object_value(location, DCT.identifier)
-                    or self._object_value(location, SKOS.notation))
-            if code and geo.admin_unit(code):
-                parsed["spatial_code"] = code
-            geometry = self._parse_geodata(location, LOCN.geometry, None)
-            if geometry:
-                parsed["spatial"] = geometry
-            if code or geometry:
-                return
-
     def _licence_id(self, dataset_ref) -> str:
         license_id = self._license(dataset_ref)
         if license_id:
@@ -892,9 +770,12 @@ class AngiangDCATAPProfile(EuropeanDCATAP3Profile):
             (d for d in g.subjects(RDF.type, DCAT.Distribution)
              if str(d) == resource_dict.get("distribution_ref")), None)
         parsed: dict[str, Any] = {
-            key: resource_dict[key] for key in ("name", "description", "uri", "size", "hash")
+            key: resource_dict[key] for key in ("name", "description", "size", "hash")
             if resource_dict.get(key) not in (None, "")
         }
+        # Always present, "" for a blank-node distribution (as ckanext-dcat's
+        # parsers do): its harvester matches resources by ``uri`` on update.
+        parsed["uri"] = resource_dict.get("uri") or ""
         if distribution is None:
             parsed["url"] = resource_dict.get("url") or ""
             return parsed

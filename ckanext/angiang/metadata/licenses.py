@@ -144,3 +144,11 @@ def localized(lic: License, field: str, lang: str) -> Any:
         if data.get(key):
             return data[key]
     return None
+
+
+def group_json() -> list[dict[str, Any]]:
+    """The register in the format of CKAN's ``licenses_group_url`` (a JSON
+    list of licences, absolute URLs): a harvesting CKAN that loads it maps the
+    licence URIs of our DCAT catalogue to the same licence ids (Art. 7.7),
+    including the licences agencies added (Art. 4.2)."""
+    return [lic.license_dictize() for lic in register().values()]

@@ -1,7 +1,10 @@
-"""Licence pages (``/licenses``, ``/licenses/<id>``) and the licence of
+"""Licence pages (``/licenses``, ``/licenses/<id>``), the register as JSON
+for harvesting portals (``/licenses.json``), and the licence of
 every download: ``Link: <licence-url>; rel="license"`` (RFC 8288) on the
 responses of CKAN's resource download views (Art. 4.5)."""
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Response, request
 
@@ -17,6 +20,13 @@ licenses_bp = Blueprint("angiang_licenses", __name__)
 def index():
     items = [lic.license_dictize() for lic in licenses.register().values()]
     return tk.render("angiang/licenses.html", {"licenses": items})
+
+
+@licenses_bp.route("/licenses.json")
+def index_json():
+    """The register in CKAN's ``licenses_group_url`` format."""
+    body = json.dumps(licenses.group_json(), ensure_ascii=False, indent=1)
+    return Response(body, mimetype="application/json")
 
 
 @licenses_bp.route("/licenses/<license_id>")
