@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.angiang import slug
+from ckanext.angiang.logic.input_validators import angiang_byte_size, angiang_max_length  # noqa: F401
 from ckanext.angiang.metadata import formats, identifier, licenses, spatial, vocabularies
 
 Invalid = tk.Invalid
@@ -51,6 +52,8 @@ __all__ = [
     "angiang_parent_agency",
     "angiang_list_output",
     "angiang_former_names",
+    "angiang_max_length",
+    "angiang_byte_size",
 ]
 
 _EMPTY = (missing, None, "")

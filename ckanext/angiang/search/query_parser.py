@@ -537,13 +537,13 @@ def min_should_match(spec: Optional[str], clauses: int) -> int:
             try:
                 if clauses > int(upto):
                     result = _mm_one(rule, clauses)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise QuerySyntaxError(
                     N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
         return max(0, min(clauses, result))
     try:
         return max(0, min(clauses, _mm_one(spec, clauses)))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise QuerySyntaxError(
                     N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
 
