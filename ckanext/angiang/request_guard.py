@@ -29,6 +29,8 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 from flask import jsonify, request
 
+from ckanext.angiang import api_params
+
 _ = tk._
 
 NUL = "\x00"
@@ -61,6 +63,12 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+def _items(multidict) -> list[str]:
+    """Every key and every value of a query string or form (repeated keys
+    included)."""
+    return [s for key, value in multidict.items(multi=True) for s in (key, value)]
+
+
 def _has_nul(values: Iterable[Any]) -> bool:
     return any(isinstance(v, str) and NUL in v for v in values)
 
@@ -81,12 +89,12 @@ def problem() -> Optional[str]:
     nul = _("The request contains a NUL character (\\x00), which cannot be stored.")
     if NUL in request.path:
         return nul
-    if _has_nul(request.args.keys()) or _has_nul(request.args.values()):
+    if _has_nul(_items(request.args)):
         return nul
     limit = max_json_depth()
     deep = _("The JSON in the request is nested more than {limit} levels deep.").format(limit=limit)
     if request.mimetype in _FORM_TYPES:
-        fields = list(request.form.keys()) + list(request.form.values())
+        fields = _items(request.form)
         if _has_nul(fields) or _has_nul(f.filename for f in request.files.values()):
             return nul
         # the Action API reads a form whose only key is a JSON document
@@ -98,16 +106,24 @@ def problem() -> Optional[str]:
             return nul
         if json_depth_exceeds(text, limit):
             return deep
-    if _incomplete_resource_form():
-        return _("The resource form is incomplete (its id or save field is missing): "
-                 "reload the page and try again.")
+    if _malformed_dataset_form():
+        return _("The form is incomplete or malformed: reload the page and try again.")
     return None
 
 
-def _incomplete_resource_form() -> bool:
+def _malformed_dataset_form() -> bool:
+    """A dataset or resource form POST that CKAN 2.12's views cannot read:
+    the resource form without its hidden ``id`` or ``save`` field
+    (``CreateView.post`` reads both as ``data[...]``), or a dataset form
+    with a plain ``tags`` field (the form sends ``tag_string``; on a
+    validation error the view re-renders with ``dict_list_reduce(tags)``,
+    an AttributeError on a string)."""
+    if request.method != "POST" or "package_type" not in (request.view_args or {}):
+        return False
     endpoint = request.endpoint or ""
-    return (request.method == "POST" and endpoint.endswith("_resource.new")
-            and not ("id" in request.form and "save" in request.form))
+    if endpoint.endswith("_resource.new"):
+        return not ("id" in request.form and "save" in request.form)
+    return endpoint.rsplit(".", 1)[-1] in ("new", "edit") and "tags" in request.form
 
 
 def _is_api() -> bool:
@@ -116,9 +132,18 @@ def _is_api() -> bool:
 
 
 def refuse_bad_input():
-    """``before_request``: a 400 for the inputs above, JSON on the API."""
+    """``before_request``: a 400 for the inputs above, JSON on the API; on
+    the Action API also a 409 for parameters of the wrong type
+    (:mod:`ckanext.angiang.api_params`)."""
     message = problem()
     if message is None:
+        params = api_params.request_params()
+        errors = api_params.errors_of(params) if params else None
+        if errors:
+            response = jsonify({"success": False,
+                                "error": dict(errors, __type="Validation Error")})
+            response.status_code = 409
+            return response
         return None
     if _is_api():
         response = jsonify({"success": False,

@@ -20,6 +20,7 @@ from dateutil.parser import parse as parse_date
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import CONTENT_TYPES, catalog_uri
 
@@ -81,7 +82,12 @@ def search_public(data_dict: dict) -> dict:
     }
     # Searched as an anonymous visitor would: no rights of the caller leak in.
     context = {"ignore_auth": True, "user": ""}
-    return tk.get_action("package_search")(context, search)
+    try:
+        return tk.get_action("package_search")(context, search)
+    except SearchError as e:
+        # ckanext-dcat's views turn a ValidationError into a 409 (a search
+        # error escaped them: a 500); the message names no internal filter
+        raise tk.ValidationError({"q": [str(e)]})
 
 
 def pagination_info(query: dict, data_dict: dict) -> dict:

@@ -107,15 +107,20 @@ def shape_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
             continue
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            errors[key] = [_("Expecting a list of objects.")]
+            errors[key] = _field_error(key, _("Expecting a list of objects."))
             continue
         for item in value:
             nested = shape_errors(sub, item)
             if nested:
-                errors[key] = [_("Expecting a list of objects.") + " " + ", ".join(
-                    f"{k}: {' '.join(v)}" for k, v in sorted(nested.items()))]
+                errors[key] = _field_error(key, _("Expecting a list of objects.") + " " + ", ".join(
+                    f"{k}: {' '.join(map(str, v))}" for k, v in sorted(nested.items())))
                 break
     return errors
+
+
+def _field_error(key: str, message: str) -> list[Any]:
+    # CKAN's ValidationError reads a "tags" error as [{"name": [...]}]
+    return [{"name": [message]}] if key == "tags" else [message]
 
 
 def _dataset_type(data_dict: dict[str, Any]) -> str:
