@@ -6,6 +6,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable
 
+import ckan.plugins as p
+
 from ckanext.angiang.logic import input_checks, privacy, privacy_auth
 
 
@@ -14,7 +16,13 @@ def _members(*modules: ModuleType) -> dict[str, Callable[..., Any]]:
 
 
 def get_actions() -> dict[str, Callable[..., Any]]:
-    return _members(privacy, input_checks)
+    """Called by CKAN once every plugin is loaded: the activity streams are
+    chained only when the ``activity`` plugin provides them."""
+    actions = _members(privacy, input_checks)
+    if not p.plugin_loaded("activity"):
+        for name in privacy.ACTIVITY_ACTIONS:
+            actions.pop(name)
+    return actions
 
 
 def get_auth_functions() -> dict[str, Callable[..., Any]]:

@@ -44,6 +44,11 @@ __all__ = [
     "tag_show",
 ]
 
+#: The chained actions that the ``activity`` plugin defines.
+ACTIVITY_ACTIONS = ("user_activity_list", "recently_changed_packages_activity_list",
+                    "dashboard_activity_list", "group_activity_list",
+                    "organization_activity_list")
+
 #: Rounds of refilling an activity page whose items were dropped.
 _REFILL_ROUNDS = 10
 #: What core's tag search is asked for when this module filters its result.
