@@ -13,8 +13,9 @@ draft rule of Art. 8.2) applies here too:
   when the activity was written) and the activities of purged datasets;
   ``dataset_purge`` now removes the purged dataset's activities as well;
 - ``tag_list``, ``tag_search``, ``tag_autocomplete`` and ``tag_show`` read
-  every tag of every dataset: for anyone but a sysadmin they only show tags
-  that at least one public, active dataset carries.
+  every tag of every dataset: for anyone but a sysadmin they only show free
+  tags that at least one public, active dataset carries (a vocabulary's tags
+  are its published list of terms and stay listed).
 """
 from __future__ import annotations
 
@@ -206,35 +207,38 @@ def _public_tag_ids() -> sa.Select:
     )
 
 
-def _public_tag_names(names: Iterable[str], vocabulary: Optional[str]) -> set[str]:
+def _public_tag_names(names: Iterable[str]) -> set[str]:
+    """The free tags among ``names`` that a public, active dataset carries."""
     names = [n for n in names if isinstance(n, str)]
     if not names:
         return set()
     q = model.Session.query(model.Tag.name).filter(
-        model.Tag.name.in_(names), model.Tag.id.in_(_public_tag_ids()))
-    if vocabulary:
-        vocab = model.Vocabulary.get(vocabulary)
-        q = q.filter(model.Tag.vocabulary_id == (vocab.id if vocab else None))
-    else:
-        q = q.filter(model.Tag.vocabulary_id.is_(None))
+        model.Tag.name.in_(names), model.Tag.id.in_(_public_tag_ids()),
+        model.Tag.vocabulary_id.is_(None))
     return {r[0] for r in q}
+
+
+def _unfiltered(context, data_dict) -> bool:
+    """Sysadmins see every tag; a vocabulary's tags are its published list
+    of terms (the portal's themes...), not words of any dataset."""
+    return _is_sysadmin(context) or bool(data_dict.get("vocabulary_id"))
 
 
 def _tag_name(tag: Any) -> Optional[str]:
     return tag.get("name") if isinstance(tag, dict) else tag
 
 
-def _visible_tags(tags: list[Any], data_dict) -> list[Any]:
-    vocabulary = data_dict.get("vocabulary_id")
-    names = _public_tag_names([_tag_name(t) for t in tags], vocabulary)
+def _visible_tags(tags: list[Any]) -> list[Any]:
+    names = _public_tag_names([_tag_name(t) for t in tags])
     return [t for t in tags if _tag_name(t) in names]
 
 
-def _paged(data_dict, items: list[Any], default_limit: Optional[int]) -> list[Any]:
+def _paged(data_dict, items: list[Any]) -> list[Any]:
+    """``offset`` and ``limit`` as CKAN's ``_tag_search`` applies them (no
+    limit by default)."""
     offset = tk.asint(data_dict.get("offset") or 0)
     limit = data_dict.get("limit")
-    limit = tk.asint(limit) if limit not in (None, "") else default_limit
-    return items[offset:offset + limit] if limit is not None else items[offset:]
+    return items[offset:offset + tk.asint(limit)] if limit not in (None, "") else items[offset:]
 
 
 @tk.chained_action
@@ -242,20 +246,20 @@ def _paged(data_dict, items: list[Any], default_limit: Optional[int]) -> list[An
 def tag_list(original_action, context, data_dict):
     """CKAN's ``tag_list`` with only the tags of public, active datasets."""
     tags = original_action(context, data_dict)
-    if _is_sysadmin(context):
+    if _unfiltered(context, data_dict):
         return tags
-    return _visible_tags(tags, data_dict)
+    return _visible_tags(tags)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def tag_search(original_action, context, data_dict):
     """CKAN's ``tag_search`` with only the tags of public, active datasets."""
-    if _is_sysadmin(context):
+    if _unfiltered(context, data_dict):
         return original_action(context, data_dict)
     everything = original_action(context, dict(data_dict, offset=0, limit=_ALL))
-    results = _visible_tags(everything["results"], data_dict)
-    return {"count": len(results), "results": _paged(data_dict, results, None)}
+    results = _visible_tags(everything["results"])
+    return {"count": len(results), "results": _paged(data_dict, results)}
 
 
 @tk.chained_action
@@ -263,10 +267,10 @@ def tag_search(original_action, context, data_dict):
 def tag_autocomplete(original_action, context, data_dict):
     """CKAN's ``tag_autocomplete`` with only the tags of public, active
     datasets."""
-    if _is_sysadmin(context):
+    if _unfiltered(context, data_dict):
         return original_action(context, data_dict)
     everything = original_action(context, dict(data_dict, offset=0, limit=_ALL))
-    return _paged(data_dict, _visible_tags(everything, data_dict), 10)
+    return _paged(data_dict, _visible_tags(everything))
 
 
 @tk.chained_action
@@ -275,9 +279,8 @@ def tag_show(original_action, context, data_dict):
     """CKAN's ``tag_show``: a tag only private or draft datasets carry is not
     found (its name is itself an identifier of unpublished data)."""
     result = original_action(context, data_dict)
-    if _is_sysadmin(context):
+    if _unfiltered(context, data_dict) or result.get("vocabulary_id"):
         return result
-    vocabulary = data_dict.get("vocabulary_id")
-    if not _public_tag_names([result.get("name")], vocabulary):
+    if not _public_tag_names([result.get("name")]):
         raise tk.ObjectNotFound(_("Tag not found"))
     return result
