@@ -1,4 +1,4 @@
-"""Fixtures of the web security tests (angiang_security, uploads)."""
+"""Fixtures of the web security, privacy and bad-input tests (issue 17)."""
 import pytest
 
 from ckan.tests import factories as ckan_factories

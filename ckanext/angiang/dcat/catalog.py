@@ -20,8 +20,9 @@ from dateutil.parser import parse as parse_date
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.utils import catalog_uri
+from ckanext.dcat.utils import CONTENT_TYPES, catalog_uri
 
 # Dataset types that are not datasets of the catalogue (harvest sources...).
 EXCLUDED_TYPES = ("harvest", "showcase")
@@ -81,7 +82,12 @@ def search_public(data_dict: dict) -> dict:
     }
     # Searched as an anonymous visitor would: no rights of the caller leak in.
     context = {"ignore_auth": True, "user": ""}
-    return tk.get_action("package_search")(context, search)
+    try:
+        return tk.get_action("package_search")(context, search)
+    except SearchError as e:
+        # ckanext-dcat's views turn a ValidationError into a 409 (a search
+        # error escaped them: a 500); the message names no internal filter
+        raise tk.ValidationError({"q": [str(e)]})
 
 
 def pagination_info(query: dict, data_dict: dict) -> dict:
@@ -108,8 +114,19 @@ def pagination_info(query: dict, data_dict: dict) -> dict:
     return info
 
 
+def _format(data_dict: dict) -> Optional[str]:
+    """The requested serialization, one ckanext-dcat's views can label
+    (``/catalog.nonsense`` made rdflib raise PluginException: a 500)."""
+    value = data_dict.get("format")
+    if value is None or (isinstance(value, str) and value in CONTENT_TYPES):
+        return value
+    raise tk.ValidationError({"format": [tk._("Unknown format: use one of {formats}.").format(
+        formats=", ".join(CONTENT_TYPES))]})
+
+
 def catalogue(data_dict: dict) -> str:
     """The serialized catalogue page (``format``: ttl, rdf, xml, jsonld, n3)."""
+    _format(data_dict)
     query = search_public(data_dict)
     pagination = pagination_info(query, data_dict)
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
@@ -126,6 +143,7 @@ def public_dataset(data_dict: dict) -> dict:
 
 
 def dataset(data_dict: dict) -> str:
+    _format(data_dict)
     dataset_dict = public_dataset(data_dict)
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
     return serializer.serialize_dataset(dataset_dict, _format=data_dict.get("format"))

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.angiang.agencies import merge as agency_merge
 from ckanext.angiang.agencies import tree as agency_tree
+from ckanext.angiang.logic import input_checks
 from ckanext.angiang.metadata import licenses
 
 _ = tk._
@@ -157,13 +158,17 @@ def angiang_agency_tree(context, data_dict):
 @tk.chained_action
 def bulk_update_public(original_action, context, data_dict):
     """Art. 9.6: the bulk "make public" of an organization's dataset list
-    skips validation in CKAN core; refuse datasets without the attestation."""
-    ids = data_dict.get("datasets") or []
+    skips validation in CKAN core; refuse datasets without the attestation.
+    Access and parameters are checked before any dataset is read, and only
+    the agency's own datasets are read (CKAN updates no others)."""
+    ids = input_checks.check_bulk_update("bulk_update_public", context, data_dict)
+    org = model.Group.get(data_dict["org_id"])
     missing = (
         model.Session.query(model.Package)
         .filter(model.Package.id.in_(ids) | model.Package.name.in_(ids))
+        .filter(model.Package.owner_org == (org.id if org else None))
         .all()
-    )
+    ) if ids else []
     refused = [p.name for p in missing if (p.extras or {}).get("no_state_secret") != "true"]
     if refused:
         raise tk.ValidationError({"no_state_secret": [_(

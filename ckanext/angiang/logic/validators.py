@@ -19,6 +19,7 @@ from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.angiang import slug
 from ckanext.angiang.catalogue.validators import angiang_catalogue_entry_code
+from ckanext.angiang.logic.input_validators import angiang_byte_size, angiang_max_length  # noqa: F401
 from ckanext.angiang.metadata import formats, identifier, licenses, spatial, vocabularies
 
 Invalid = tk.Invalid
@@ -54,6 +55,8 @@ __all__ = [
     "angiang_list_output",
     "angiang_former_names",
     "angiang_catalogue_entry_code",
+    "angiang_max_length",
+    "angiang_byte_size",
 ]
 
 _EMPTY = (missing, None, "")

@@ -1,4 +1,6 @@
-"""The ``angiang`` plugin: the portal's UI, language, health check and CLI."""
+"""The ``angiang`` plugin: the portal's UI, language, health check and CLI, and
+the portal-wide checks on what CKAN's own actions read and reveal (request
+guard, chained actions and auth: ``logic/chains.py``)."""
 from __future__ import annotations
 
 import os
@@ -7,7 +9,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.angiang import cli, helpers, views
+from ckanext.angiang import cli, helpers, request_guard, views
+from ckanext.angiang.logic import chains
 
 _HERE = os.path.dirname(os.path.dirname(__file__))
 
@@ -16,15 +19,24 @@ _HERE = os.path.dirname(os.path.dirname(__file__))
 @tk.blanket.helpers(helpers)
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.blueprints(views.get_blueprints)
+@tk.blanket.actions(chains.get_actions)
+@tk.blanket.auth_functions(chains.get_auth_functions)
 class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "../templates")
         tk.add_public_directory(config, "../public")
         tk.add_resource("../assets", "angiang")
+
+    # IMiddleware: refuse input no action can store (NUL, deep JSON) with a 400
+    def make_middleware(self, app, config):
+        if hasattr(app, "before_request"):  # the Flask app
+            app.before_request(request_guard.refuse_bad_input)
+        return app
 
     # ITranslation: one catalogue for the whole suite
     def i18n_directory(self):

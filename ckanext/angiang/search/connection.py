@@ -82,7 +82,12 @@ class PostgresSearchConnection:
         try:
             index_mod.upsert(self.session, list(docs), config.get("ckan.site_id"))
         except sa.exc.SQLAlchemyError as e:
-            raise pysolr.SolrError(f"PostgreSQL search index: {e}") from e
+            # CKAN shows this message to the user (its "Search Index Error"):
+            # PostgreSQL's reason only, never the statement or its values
+            log.error("PostgreSQL search index: %s", e)
+            reason = str(getattr(e, "orig", None) or type(e).__name__).strip().splitlines()
+            raise pysolr.SolrError(
+                f"PostgreSQL search index: {reason[0] if reason else type(e).__name__}") from e
         return "ok"
 
     def delete(self, id=None, q=None, commit=None, softCommit=False,

@@ -199,6 +199,24 @@ def _titles(data_dict_json: Optional[str]) -> tuple[list[str], list[str]]:
     return orgs, groups
 
 
+#: Characters of each weight group that reach ``to_tsvector``. PostgreSQL
+#: refuses a tsvector over 1 MB ("string is too long for tsvector", a 500 on
+#: the dataset's save); four groups of 100,000 characters stay below it even
+#: with distinct two-letter Vietnamese words. Dataset descriptions are
+#: limited to 100,000 characters by the schema; this covers what adds up
+#: (many resources' descriptions, extras). Text beyond it is stored and shown,
+#: only not searchable.
+MAX_GROUP_CHARS = 100_000
+
+
+def within_index_limit(text: str) -> str:
+    """``text`` cut at the last space before :data:`MAX_GROUP_CHARS`."""
+    if len(text) <= MAX_GROUP_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_GROUP_CHARS)
+    return text[:cut if cut > 0 else MAX_GROUP_CHARS]
+
+
 def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
     """The four weight groups as normalised strings, values gap-separated,
     each ending with a gap so phrases never run from one group into the
@@ -219,7 +237,7 @@ def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
         d.extend(flatten(doc.get(key)))
 
     def group(values: list[str]) -> str:
-        joined = join_values(values)
+        joined = within_index_limit(join_values(values))
         return f"{joined} {GAP_TOKEN}" if joined else ""
 
     return {"wa": group(a), "wb": group(b), "wc": group(c), "wd": group(d)}

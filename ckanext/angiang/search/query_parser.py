@@ -53,18 +53,31 @@ class QuerySyntaxError(ValueError):
         self.message = template.format(**params)
         self.query = query
         self.position = position
-        where = f" at position {position + 1}" if position is not None else ""
-        super().__init__(f"Cannot parse {query!r}: {self.message}{where}")
+        super().__init__(f"Cannot parse the search query: {self.message}"
+                         + (f" (near {self.near()!r})" if self.near() else ""))
+
+    def near(self) -> str:
+        """The word of the query where parsing stopped (30 characters at
+        most). Never the whole query: CKAN joins the visitor's ``fq`` with
+        its own filters (``+capacity:public``, ``+state:...``,
+        ``+permission_labels:...``), which an error message must not show."""
+        if self.position is None or not isinstance(self.query, str):
+            return ""
+        word = self.query[self.position:].split(None, 1)
+        word = word[0][:30] if word else ""
+        return "" if word.lstrip("+-").startswith(_INTERNAL_FIELDS) else word
 
     def localized(self) -> str:
         problem = translate(self.template, **self.params)
-        if self.position is not None:
-            return translate(
-                N_("Cannot parse the search query “{query}”: {problem} "
-                   "(character {position})"),
-                query=self.query, problem=problem, position=self.position + 1)
-        return translate(N_("Cannot parse the search query “{query}”: {problem}"),
-                         query=self.query, problem=problem)
+        near = self.near()
+        if near:
+            return translate(N_("Cannot parse the search query: {problem} (near “{near}”)"),
+                             problem=problem, near=near)
+        return translate(N_("Cannot parse the search query: {problem}"), problem=problem)
+
+
+#: Fields of the filters CKAN adds to every search (see :meth:`QuerySyntaxError.near`).
+_INTERNAL_FIELDS = ("capacity:", "state:", "permission_labels:", "site_id:", "dataset_type:")
 
 
 # --- the tree ----------------------------------------------------------------
@@ -537,13 +550,13 @@ def min_should_match(spec: Optional[str], clauses: int) -> int:
             try:
                 if clauses > int(upto):
                     result = _mm_one(rule, clauses)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise QuerySyntaxError(
                     N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
         return max(0, min(clauses, result))
     try:
         return max(0, min(clauses, _mm_one(spec, clauses)))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise QuerySyntaxError(
                     N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
 

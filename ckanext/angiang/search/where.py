@@ -43,8 +43,11 @@ def parse(text: str, default_and: bool, dismax: bool,
         if dismax and node.should:
             # Solr's dismax: the words are optional clauses of which
             # ``mm`` must match (CKAN sends "2<-1 5<80%")
-            node.min_should = qp.min_should_match(
-                mm if mm is not None else "100%", len(node.should))
+            try:
+                node.min_should = qp.min_should_match(
+                    mm if mm is not None else "100%", len(node.should))
+            except qp.QuerySyntaxError as e:  # a bad mm: 400, not 500
+                raise SearchQueryError(e.localized()) from e
     return node, phrase
 
 
