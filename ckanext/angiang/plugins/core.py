@@ -1,4 +1,5 @@
-"""The ``angiang`` plugin: the portal's UI, language, health check and CLI."""
+"""The ``angiang`` plugin: the portal's UI, language, health check, CLI, and
+who may see a draft (:mod:`ckanext.angiang.permissions`, Art. 8.2)."""
 from __future__ import annotations
 
 import os
@@ -7,9 +8,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.angiang import cli, helpers, views
+from ckanext.angiang import cli, helpers, permissions, views
 
 _HERE = os.path.dirname(os.path.dirname(__file__))
+_labels = permissions.AngiangPermissionLabels()
 
 
 @tk.blanket.config_declarations("../config_declaration/angiang.yaml")
@@ -19,6 +21,8 @@ _HERE = os.path.dirname(os.path.dirname(__file__))
 class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IPermissionLabels)
+    p.implements(p.IAuthFunctions)
 
     # IConfigurer
     def update_config(self, config):
@@ -32,3 +36,14 @@ class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def i18n_domain(self):
         return "ckanext-angiang"
+
+    # IPermissionLabels: drafts visible to their creator only (Art. 8.2)
+    def get_dataset_labels(self, dataset_obj):
+        return _labels.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return _labels.get_user_dataset_labels(user_obj)
+
+    # IAuthFunctions: drafts changed by their creator only (Art. 8.2)
+    def get_auth_functions(self):
+        return permissions.get_auth_functions()
