@@ -300,3 +300,43 @@ class TestInStep:
         assert held().empty()
         assert names(anon_search(q="alpha")) == ["mot"]
         assert not held().empty()
+
+
+class _ReplacedWhileRead(dict):
+    """A dict of parsed words that another thread replaces (a
+    ``remember`` past MAX_WORDS, a ``clear``) as soon as it is consulted:
+    the worst interleaving of two threads of one worker, made certain."""
+
+    def __init__(self, owner, *args):
+        super().__init__(*args)
+        self.owner = owner
+
+    def _replace(self):
+        self.owner.tsqueries = {}
+
+    def __contains__(self, key):
+        self._replace()
+        return super().__contains__(key)
+
+    def get(self, key, default=None):
+        self._replace()
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._replace()
+        return super().__getitem__(key)
+
+
+class TestThreads:
+    def test_parsed_words_replaced_by_another_thread(self, app, dataset):
+        """Regression: the parse of a word was checked with ``in`` and then
+        read from the attribute again, which another thread may have
+        replaced by then: KeyError outside the SQL fall-back, a 500."""
+        dataset(name="mot", title="Alpha")
+        assert names(anon_search(q="alpha")) == ["mot"]  # parse remembered
+        held().tsqueries = _ReplacedWhileRead(held(), held().tsqueries)
+        before = held().answered
+        res = app.get("/api/3/action/package_search", query_string={"q": "alpha"},
+                      status=200)
+        assert [r["name"] for r in res.json["result"]["results"]] == ["mot"]
+        assert held().answered == before + 1
