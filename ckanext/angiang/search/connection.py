@@ -10,9 +10,10 @@ permission labels, dataset type) itself and hands them to
 Transactions: rows are written through ``ckan.model.Session``, in the
 transaction of the action that indexes, so a ``package_create`` that fails
 leaves no row, and a search sees the writes of its own transaction.
-``add(commit=True)`` does not commit (CKAN commits right after indexing);
-an explicit ``commit()`` commits the session, as a Solr commit makes the
-changes durable (``clear_index`` and ``ckan search-index`` rely on that).
+``add(commit=True)`` does not commit (CKAN commits right after indexing).
+An explicit ``commit()`` never commits the caller's work (extensions call
+it in the middle of actions): it commits only a transaction that holds
+nothing but index writes (:mod:`.transactions`).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from . import docsets
 from . import facets as facets_mod
 from . import statements
+from . import transactions
 from . import index as index_mod
 from . import where as where_mod
 from .compiler import SCORE, Params, SortError, order_by, rank_sql
@@ -79,8 +81,10 @@ class PostgresSearchConnection:
             waitFlush=None, waitSearcher=None, overwrite=None, handler=None,
             min_rf=None, fieldUpdates=None, **kwargs):
         ensure_schema()
+        docs = list(docs)
         try:
-            index_mod.upsert(self.session, list(docs), config.get("ckan.site_id"))
+            transactions.index_write(self.session, lambda: index_mod.upsert(
+                self.session, docs, config.get("ckan.site_id")))
         except sa.exc.SQLAlchemyError as e:
             raise pysolr.SolrError(f"PostgreSQL search index: {e}") from e
         return "ok"
@@ -94,15 +98,18 @@ class PostgresSearchConnection:
         ensure_schema()
         if id is not None:
             ids = id if isinstance(id, (list, tuple, set)) else [id]
-            index_mod.delete_by_ids(self.session, [str(i) for i in ids])
+            transactions.index_write(self.session, lambda: index_mod.delete_by_ids(
+                self.session, [str(i) for i in ids]))
             return "ok"
         params = Params()
         where = where_mod.where(str(q), None, params, default_and=False)
-        index_mod.delete_where(self.session, where.where, params.values)
+        transactions.index_write(self.session, lambda: index_mod.delete_where(
+            self.session, where.where, params.values))
         return "ok"
 
     def commit(self, *args, **kwargs):
-        self.session.commit()
+        if transactions.only_index_writes(self.session):
+            self.session.commit()
         return "ok"
 
     def optimize(self, *args, **kwargs):
