@@ -190,7 +190,6 @@ class PostgresSearchConnection:
             request, default_limit=int(config.get("search.facets.limit") or 50))
 
         session = self.session
-        steer = False
         try:
             answer = None
             if config.get("ckanext.angiang.search.docsets"):
@@ -201,17 +200,12 @@ class PostgresSearchConnection:
                     ranking=(str(weights), rank_args[5]),
                     window=int(config.get(
                         "ckanext.angiang.search.rescore_window")))
-            # PostgreSQL prices a word match (tsv @@ query) like a comparison
-            # and scans the table when many rows match, evaluating it row by
-            # row; the GIN index answers it without reading the vectors, ~10x
-            # faster (measured: benchmarks/search.py). Steer these statements
-            # to it.
-            steer = answer is None and "tsv @@" in where
-            if steer:
-                session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            # A word match (tsv @@ query) goes to the GIN index by the
+            # planner's own choice: the table keeps no statistics on ``tsv``
+            # (migration b8e4d0a6c3f5 says why).
             total, facet_fields, page_ids = answer or self._run(
                 session, where, keys, score, rank_args, rows, start, specs,
-                params, want_score, steer)
+                params, want_score)
             docs: list[dict[str, Any]] = []
             if page_ids:
                 found = {
@@ -226,12 +220,6 @@ class PostgresSearchConnection:
             # e.g. a date out of PostgreSQL's range: the input's fault
             raise _query_error(N_("Invalid search value: {error}"),
                                error=str(e.orig).strip()) from e
-        finally:
-            if steer and session.is_active:
-                try:
-                    session.execute(sa.text("SET LOCAL enable_seqscan = DEFAULT"))
-                except sa.exc.DBAPIError:
-                    pass  # the transaction failed already; rollback resets it
 
         decoded: dict[str, Any] = {
             "responseHeader": {
@@ -245,7 +233,7 @@ class PostgresSearchConnection:
         return pysolr.Results(decoded)
 
     def _run(self, session, where, keys, score, rank_args, rows, start, specs,
-             params, want_score, steer=False):
+             params, want_score):
         """(total, facet_fields, [(index id, score)] of the page).
 
         Facets on :data:`facets.TERM_FIELDS` are counted by ``ts_stat`` in a
@@ -256,7 +244,7 @@ class PostgresSearchConnection:
         background = None
         if fast and self._may_count_elsewhere(session):
             background = facets_mod.CountInBackground(
-                session.get_bind(), where, fast, params, steer)
+                session.get_bind(), where, fast, params)
         total: Optional[int] = None
         facet_fields: dict[str, list[Any]] = {}
         page_ids: list[tuple[str, Optional[float]]] = []
