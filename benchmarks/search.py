@@ -122,7 +122,7 @@ def reset_database():
     import ckan.model as model
     from ckan.common import config
     from sqlalchemy import engine_from_config
-    from ckanext.angiang.search.model import ensure_schema
+    from ckanext.angiang.search.model import run_migrations
 
     model.repo.clean_db()
     model.repo.init_db()
@@ -132,7 +132,7 @@ def reset_database():
     # instead of 2.0 ms). Bind a pooled engine again, as a web worker has
     # (ckan.config.environment.update_config).
     model.init_model(engine_from_config(dict(config)))
-    ensure_schema()
+    run_migrations()
 
 
 def make_agencies_and_groups(rng):

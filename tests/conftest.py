@@ -4,11 +4,11 @@ ckan.tests.factories.
 
 ``clean_db_with_migrations`` is CKAN's clean_db plus the alembic migrations
 of the enabled plugins: CKAN's reset drops every table the first time and
-rebuilds only core's. tests/dcat, tests/schema and tests/i18n use it as their
-``clean_db``, tests/harvesters through ``reset_db_with_migrations``. It does
-not override ``clean_db`` here: tests/search keeps CKAN's, so that its index
-table comes back through the plugin's own ``ensure_schema``, as after
-``ckan db clean`` and in CKAN core's tests.
+rebuilds only core's, and the portal creates its own database objects (the
+search index, the identifier sequence) by migrations only, never on first
+use. tests/dcat, tests/schema, tests/i18n and tests/search use it as their
+``clean_db``, tests/harvesters through ``reset_db_with_migrations``; CKAN
+core's search tests get the same from tests/search/run_ckan_core.py.
 """
 import os
 import sys

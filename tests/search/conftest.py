@@ -9,13 +9,23 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from ckanext.angiang.search import model as search_model
+
 
 @pytest.fixture
 def clean_db(reset_db, migrate_mapped_harvest):
-    """CKAN's clean_db (the index table comes back through the plugin's own
-    ensure_schema), plus harvest's tables when another package's tests
-    mapped its model: purging a dataset then reads harvest_object."""
+    """CKAN's clean_db, then the search index's migrations when the reset
+    dropped the tables (its first one in a session does; later ones empty
+    them), as ``ckan db upgrade`` follows ``ckan db clean``: the backend
+    never creates its table itself. Plus harvest's tables when another
+    package's tests mapped its model: purging a dataset then reads
+    harvest_object."""
     reset_db()
+    with model.meta.engine.connect() as conn:
+        applied = conn.execute(sa.text("SELECT to_regclass(:t) IS NOT NULL"),
+                               {"t": search_model.VERSION_TABLE}).scalar()
+    if not applied:
+        search_model.run_migrations()
     migrate_mapped_harvest()
 
 

@@ -53,6 +53,41 @@ class Exclusions:
             items[:] = keep
 
 
+class Migrations:
+    """CKAN's ``reset_db`` followed by the search index's migrations.
+
+    CKAN core's tests reset the database with ``reset_db`` (through
+    ``clean_db``, ``non_clean_db``...), which drops every table the first
+    time and rebuilds only CKAN's own; upstream that leaves Solr alone. The
+    PostgreSQL index is a table, and the backend never creates it while
+    serving (migrations only), so each reset here is followed by the
+    plugin's migrations, as ``ckan db upgrade`` follows ``ckan db clean``.
+    The migrations are found by path (the plugin may be unloaded by a
+    test's ``with_plugins``; the backend stays installed)."""
+
+    @pytest.fixture(scope="session")
+    def reset_db(self):
+        from ckan.tests import factories, helpers
+        from ckanext.angiang.search.model import run_migrations
+
+        factories.fake.unique.clear()
+
+        def reset():
+            helpers.reset_db()
+            run_migrations()
+        return reset
+
+
+class Plugins:
+    def __init__(self, ids: list[str]):
+        self.exclusions = Exclusions(ids)
+
+    def pytest_configure(self, config):
+        # registered after CKAN's pytest plugin, so that its fixture wins
+        config.pluginmanager.register(self.exclusions, "angiang-exclusions")
+        config.pluginmanager.register(Migrations(), "angiang-migrations")
+
+
 def main(argv: list[str]) -> int:
     # located, not imported: pytest must import ckan itself (assert rewriting)
     spec = importlib.util.find_spec("ckan")
@@ -61,7 +96,7 @@ def main(argv: list[str]) -> int:
     if not any(a.startswith("--ckan-ini") for a in args):
         args.append("--ckan-ini=" + os.path.join(HERE, "ckan_core_test.ini"))
     args += [os.path.join(site, t) for t in CORE_TESTS]
-    return pytest.main(args, plugins=[Exclusions(excluded())])
+    return pytest.main(args, plugins=[Plugins(excluded())])
 
 
 if __name__ == "__main__":

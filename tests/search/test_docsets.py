@@ -300,3 +300,109 @@ class TestInStep:
         assert held().empty()
         assert names(anon_search(q="alpha")) == ["mot"]
         assert not held().empty()
+
+
+class _ReplacedWhileRead(dict):
+    """A dict of parsed words that another thread replaces (a
+    ``remember`` past MAX_WORDS, a ``clear``) as soon as it is consulted:
+    the worst interleaving of two threads of one worker, made certain."""
+
+    def __init__(self, owner, *args):
+        super().__init__(*args)
+        self.owner = owner
+
+    def _replace(self):
+        self.owner.tsqueries = {}
+
+    def __contains__(self, key):
+        self._replace()
+        return super().__contains__(key)
+
+    def get(self, key, default=None):
+        self._replace()
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._replace()
+        return super().__getitem__(key)
+
+
+class TestThreads:
+    def test_parsed_words_replaced_by_another_thread(self, app, dataset):
+        """Regression: the parse of a word was checked with ``in`` and then
+        read from the attribute again, which another thread may have
+        replaced by then: KeyError outside the SQL fall-back, a 500."""
+        dataset(name="mot", title="Alpha")
+        assert names(anon_search(q="alpha")) == ["mot"]  # parse remembered
+        held().tsqueries = _ReplacedWhileRead(held(), held().tsqueries)
+        before = held().answered
+        res = app.get("/api/3/action/package_search", query_string={"q": "alpha"},
+                      status=200)
+        assert [r["name"] for r in res.json["result"]["results"]] == ["mot"]
+        assert held().answered == before + 1
+
+
+class TestChangeCounter:
+    @staticmethod
+    def counter():
+        """(rows, total writes) of the change counter, as committed."""
+        with model.meta.engine.connect() as conn:
+            return tuple(conn.execute(sa.text(
+                "SELECT count(*), coalesce(sum(writes), 0) "
+                f"FROM {docsets.CHANGES}")).one())
+
+    def test_rows_stay_bounded_as_backends_come_and_go(self, dataset):
+        """Regression: the counter kept a row per PostgreSQL backend that
+        ever wrote the index, never removed, and every search sums it.
+        Ten backends in turn each write once and exit: the count grows by
+        ten, the table by one row at most."""
+        dataset(name="mot", title="Alpha")
+        rows, writes = self.counter()
+        engine = sa.create_engine(model.meta.engine.url, poolclass=sa.pool.NullPool)
+        try:
+            for _ in range(10):
+                with engine.connect() as conn:
+                    pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+                    conn.execute(sa.text(
+                        "UPDATE angiang_search_index SET name = name WHERE false"))
+                    conn.commit()
+                self.wait_until_gone(pid)
+        finally:
+            engine.dispose()
+        now_rows, now_writes = self.counter()
+        assert now_writes == writes + 10
+        assert now_rows <= rows + 1
+
+    @staticmethod
+    def wait_until_gone(pid):
+        """A closed connection's backend exits a moment later."""
+        for _ in range(250):
+            with model.meta.engine.connect() as conn:
+                if not conn.execute(sa.text(
+                        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
+                        "WHERE pid = :p)"), {"p": pid}).scalar():
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"backend {pid} still there")
+
+    def test_searches_follow_writes_of_a_backend_that_took_over_a_row(self, dataset):
+        ds = dataset(name="mot", title="Alpha")
+        assert names(anon_search(q="alpha")) == ["mot"]
+        engine = sa.create_engine(model.meta.engine.url, poolclass=sa.pool.NullPool)
+        try:
+            for title in ("beta", "gamma"):
+                with engine.connect() as conn:
+                    pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+                    conn.execute(sa.text(
+                        "UPDATE angiang_search_index SET "
+                        "tsv = to_tsvector('simple', :t), "
+                        "tsv_ab = to_tsvector('simple', :t) WHERE id = :i"),
+                        {"t": title, "i": ds["id"]})
+                    conn.commit()
+                self.wait_until_gone(pid)
+                model.Session.remove()
+                before = held().answered
+                assert names(anon_search(q=title)) == ["mot"]
+                assert held().answered == before + 1
+        finally:
+            engine.dispose()

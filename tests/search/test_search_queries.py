@@ -3,6 +3,7 @@ extensions send, paging, sorting, facets and errors."""
 import datetime as dt
 import json
 import os
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -385,13 +386,8 @@ class TestIndexLifecycle:
         reset_db()
         assert index_rows() == {}
 
-    def test_the_table_comes_back_after_it_is_dropped(self, dataset, index_rows):
-        model.Session.remove()  # no open transaction may hold the table
-        with model.meta.engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE angiang_search_index"))
-            sa.MetaData().drop_all(conn)  # what clean_db signals
-        dataset(name="after-drop")
-        assert index_rows() == {"after-drop": "active"}
+    # A dropped index table comes back by `ckan db upgrade` only:
+    # tests/search/test_schema.py.
 
     def test_cli_rebuild_clear_check_show(self, dataset, cli, index_rows):
         from ckan.cli.cli import ckan
@@ -446,3 +442,54 @@ class TestIndexLifecycle:
         make_connection().delete(
             q=f' +harvest_source_id:"src-9" +site_id:"{config["ckan.site_id"]}" ')
         assert index_rows() == {"kept": "active"}
+
+
+class TestPlans:
+    """Word matches use the GIN index by the planner's own choice."""
+
+    @staticmethod
+    def fill(n):
+        """``n`` rows straight into the index table (the plan is about the
+        table, and n package_create calls would take minutes): a word in
+        nine rows of ten, and long descriptions, stored out of the row as
+        real ones are."""
+        model.Session.execute(sa.text(
+            "INSERT INTO angiang_search_index (index_id, id, site_id, name, "
+            "state, capacity, permission_labels, doc, tsv, tsv_ab) "
+            "SELECT md5(i::text), i::text, 'default', 'ds-' || i, 'active', "
+            "'public', ARRAY['public'], '{}'::jsonb, v.tsv, "
+            "ts_filter(v.tsv, '{a,b}') FROM generate_series(1, :n) AS i, "
+            "LATERAL (SELECT to_tsvector('angiang_unaccent', "
+            "CASE WHEN i % 10 = 0 THEN 'hiem' ELSE 'pho bien' END || ' ' || "
+            "(SELECT string_agg(md5((i * 1000 + j)::text), ' ') "
+            "FROM generate_series(1, 120) AS j)) AS tsv) AS v"), {"n": n})
+        model.Session.commit()
+        with model.meta.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text("ANALYZE angiang_search_index"))
+
+    def test_a_frequent_word_is_matched_through_the_index(self):
+        """Regression: with the column's statistics the planner scanned the
+        table (reading every vector) for a frequent word, which the search
+        then forced away with SET LOCAL enable_seqscan = off."""
+        self.fill(3000)
+        plan = "\n".join(r[0] for r in model.Session.execute(sa.text(
+            "EXPLAIN SELECT count(*) FROM angiang_search_index "
+            "WHERE tsv @@ to_tsquery('angiang_unaccent', 'pho')")))
+        assert "angiang_search_index_tsv_idx" in plan, plan
+        assert "Seq Scan" not in plan, plan
+
+    @pytest.mark.ckan_config("ckanext.angiang.search.docsets", "false")
+    def test_the_statements_change_no_planner_setting(self, dataset):
+        dataset(name="mot", title="Phổ biến")
+        sent = []
+
+        def listen(conn, cursor, statement, *args):
+            sent.append(statement)
+
+        sa.event.listen(model.meta.engine, "before_cursor_execute", listen)
+        try:
+            assert names(call(q="pho bien", **{"facet.field": ["tags"]})) == ["mot"]
+        finally:
+            sa.event.remove(model.meta.engine, "before_cursor_execute", listen)
+        assert sent and not [s for s in sent if re.search(r"\bSET\b", s)]

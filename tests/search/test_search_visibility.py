@@ -162,7 +162,9 @@ class TestPrivateDatasets:
         assert PUBLIC_TITLE in titles and PRIVATE_TITLE not in titles
 
 
-@pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS)
+# The draft rule is the portal's permission layer (the ``angiang`` plugin,
+# tests/test_permissions.py), applied by CKAN to every search.
+@pytest.mark.ckan_config("ckan.plugins", f"angiang {SEARCH_PLUGINS}")
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestDrafts:
     def test_only_the_creator_finds_a_draft(self, world):
@@ -184,6 +186,16 @@ class TestDrafts:
     def test_a_published_draft_becomes_visible(self, world):
         helpers.call_action("package_patch", id=DRAFT, state="active")
         assert DRAFT in names(as_user(None, q="Xyzzy"))
+
+
+@pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_the_search_backend_applies_ckans_labels_unchanged(world):
+    """The search backend adds no rule of its own: without the ``angiang``
+    plugin CKAN's labels let the agency's members list a draft."""
+    result = as_user(world["colleague"], q="Xyzzy", include_drafts=True,
+                     include_private=True)
+    assert DRAFT in names(result)
 
 
 @pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS)

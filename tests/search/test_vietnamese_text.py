@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ckanext.angiang.search import text
-from ckanext.angiang.search.model import ensure_schema
+from ckanext.angiang.search.model import run_migrations
 
 # "Dữ liệu dân số" typed with combining marks (NFD), as macOS and PDFs give it
 NFD = unicodedata.normalize("NFD", "Dữ liệu dân số")
@@ -39,7 +39,7 @@ def test_join_values_puts_a_gap_between_values():
 
 @pytest.fixture
 def db():
-    ensure_schema()
+    run_migrations()  # non_clean_db: CKAN's reset drops them once
     yield model.Session
     model.Session.rollback()
 

@@ -16,9 +16,9 @@ A sysadmin (or a harvester running as the site user) may create a dataset
 with an identifier it already has (a restore, a harvest of a dataset issued
 elsewhere) when no dataset holds it; generated numbers skip such identifiers.
 
-The sequence is created on first use with ``CREATE SEQUENCE IF NOT EXISTS``
-on a connection of its own (so no request transaction is touched), which
-also covers databases set up by ``ckan db init`` before this plugin existed.
+The sequence is made by the ``angiang_schema`` plugin's migration
+(``ckan db upgrade``), never at request time. Numbers are taken on a
+connection of their own, so no request transaction is touched.
 """
 from __future__ import annotations
 
@@ -41,10 +41,6 @@ def pattern() -> re.Pattern:
     return re.compile(re.escape(prefix()) + r"\d{%d,}$" % WIDTH)
 
 
-def _ensure_sequence(conn) -> None:
-    conn.execute(sa.text(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} START 1"))
-
-
 def in_use(value: str) -> bool:
     """Whether a dataset (of any state) holds identifier ``value``."""
     return model.Session.query(model.Package.id).filter(
@@ -60,19 +56,17 @@ def next_identifier() -> str:
             return candidate
 
 
+class SequenceMissing(RuntimeError):
+    """The ``angiang_schema`` migrations have not been applied."""
+
+
 def _nextval() -> int:
-    engine = model.meta.engine
-    with engine.connect() as conn:
+    with model.meta.engine.connect() as conn:
         try:
-            number = conn.execute(sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
-        except sa.exc.ProgrammingError:
-            conn.rollback()
-            try:
-                _ensure_sequence(conn)
-                conn.commit()
-            except sa.exc.IntegrityError:
-                # another process created it between our two statements
-                conn.rollback()
-            number = conn.execute(sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
+            number = conn.execute(
+                sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
+        except sa.exc.ProgrammingError as e:
+            raise SequenceMissing(
+                f"{SEQUENCE} is missing: run `ckan db upgrade`") from e
         conn.commit()
     return int(number)

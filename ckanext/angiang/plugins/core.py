@@ -1,6 +1,7 @@
-"""The ``angiang`` plugin: the portal's UI, language, health check and CLI, and
-the portal-wide checks on what CKAN's own actions read and reveal (request
-guard, chained actions and auth: ``logic/chains.py``)."""
+"""The ``angiang`` plugin: the portal's UI, language, health check and CLI;
+who may see a draft (:mod:`ckanext.angiang.permissions`, Art. 8.2); and the
+portal-wide checks on what CKAN's own actions read and reveal (request guard,
+chained actions and auth: ``logic/chains.py``)."""
 from __future__ import annotations
 
 import os
@@ -9,10 +10,11 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.angiang import cli, helpers, request_guard, views
+from ckanext.angiang import cli, helpers, permissions, request_guard, views
 from ckanext.angiang.logic import chains
 
 _HERE = os.path.dirname(os.path.dirname(__file__))
+_labels = permissions.AngiangPermissionLabels()
 
 
 @tk.blanket.config_declarations("../config_declaration/angiang.yaml")
@@ -25,6 +27,7 @@ class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):
@@ -44,3 +47,10 @@ class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def i18n_domain(self):
         return "ckanext-angiang"
+
+    # IPermissionLabels: drafts visible to their creator only (Art. 8.2)
+    def get_dataset_labels(self, dataset_obj):
+        return _labels.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return _labels.get_user_dataset_labels(user_obj)

@@ -11,7 +11,9 @@
 - :mod:`.index`        index document -> table row
 - :mod:`.model`        the table and its migrations
 - :mod:`.text`         Vietnamese normalisation (NFC, casefold, accents)
-- :mod:`.permissions`  who sees what (drafts: their creator only)
 - :mod:`.hooks`        search parameters the plugin adds (ext_bbox)
 - :mod:`.messages`     translatable error messages
+
+Who sees a dataset is decided by CKAN's permission labels (the draft rule
+is the ``angiang`` plugin's: :mod:`ckanext.angiang.permissions`).
 """

@@ -25,7 +25,7 @@ import ckan.lib.search as search
 import ckan.lib.search.common as common
 
 from .connection import PostgresSearchConnection
-from .model import ensure_schema
+from .model import require_schema
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,14 @@ def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:
 
 def check_schema_version(schema_file: Optional[str] = None) -> bool:
     """Replaces ``check_solr_schema_version``: with a schema file (only CKAN's
-    tests pass one) the original checks the file; otherwise make sure the
-    index table exists (when the database is set up already)."""
+    tests pass one) the original checks the file; otherwise whether the
+    index's migrations have been applied (it creates nothing: ``ckan db
+    upgrade`` does)."""
     if schema_file:
         return _original_check(schema_file)
     try:
-        ensure_schema()
-    except Exception as e:  # start-up must go on: report it like CKAN does
+        require_schema()
+    except Exception as e:  # start-up goes on: report it like CKAN does
         log.warning("PostgreSQL search index not ready: %s", e)
         return False
     return True

@@ -10,9 +10,10 @@ permission labels, dataset type) itself and hands them to
 Transactions: rows are written through ``ckan.model.Session``, in the
 transaction of the action that indexes, so a ``package_create`` that fails
 leaves no row, and a search sees the writes of its own transaction.
-``add(commit=True)`` does not commit (CKAN commits right after indexing);
-an explicit ``commit()`` commits the session, as a Solr commit makes the
-changes durable (``clear_index`` and ``ckan search-index`` rely on that).
+``add(commit=True)`` does not commit (CKAN commits right after indexing).
+An explicit ``commit()`` never commits the caller's work (extensions call
+it in the middle of actions): it commits only a transaction that holds
+nothing but index writes (:mod:`.transactions`).
 """
 from __future__ import annotations
 
@@ -32,11 +33,12 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from . import docsets
 from . import facets as facets_mod
 from . import statements
+from . import transactions
 from . import index as index_mod
 from . import where as where_mod
 from .compiler import SCORE, Params, SortError, order_by, rank_sql
 from .messages import N_, translate
-from .model import TABLE, ensure_schema
+from .model import TABLE, SchemaMissing, require_schema
 from .text import normalize
 
 log = logging.getLogger(__name__)
@@ -78,9 +80,11 @@ class PostgresSearchConnection:
     def add(self, docs, commit=None, boost=None, commitWithin=None,
             waitFlush=None, waitSearcher=None, overwrite=None, handler=None,
             min_rf=None, fieldUpdates=None, **kwargs):
-        ensure_schema()
+        require_schema()
+        docs = list(docs)
         try:
-            index_mod.upsert(self.session, list(docs), config.get("ckan.site_id"))
+            transactions.index_write(self.session, lambda: index_mod.upsert(
+                self.session, docs, config.get("ckan.site_id")))
         except sa.exc.SQLAlchemyError as e:
             # CKAN shows this message to the user (its "Search Index Error"):
             # PostgreSQL's reason only, never the statement or its values
@@ -96,18 +100,26 @@ class PostgresSearchConnection:
             raise ValueError('You must specify "id" or "q".')
         if id is not None and q is not None:
             raise ValueError('You many only specify "id" OR "q", not both.')
-        ensure_schema()
+        try:
+            require_schema()
+        except SchemaMissing:
+            # nothing is indexed, so nothing to delete (`ckan db clean`
+            # clears the index right after dropping every table)
+            return "ok"
         if id is not None:
             ids = id if isinstance(id, (list, tuple, set)) else [id]
-            index_mod.delete_by_ids(self.session, [str(i) for i in ids])
+            transactions.index_write(self.session, lambda: index_mod.delete_by_ids(
+                self.session, [str(i) for i in ids]))
             return "ok"
         params = Params()
         where = where_mod.where(str(q), None, params, default_and=False)
-        index_mod.delete_where(self.session, where.where, params.values)
+        transactions.index_write(self.session, lambda: index_mod.delete_where(
+            self.session, where.where, params.values))
         return "ok"
 
     def commit(self, *args, **kwargs):
-        self.session.commit()
+        if transactions.only_index_writes(self.session):
+            self.session.commit()
         return "ok"
 
     def optimize(self, *args, **kwargs):
@@ -120,7 +132,7 @@ class PostgresSearchConnection:
     # -- searching ---------------------------------------------------------
     def search(self, q=None, search_handler=None, **kwargs) -> pysolr.Results:
         started = time.perf_counter()
-        ensure_schema()
+        require_schema()
         request = dict(kwargs)
         if q is None:
             q = request.pop("q", None)
@@ -183,7 +195,6 @@ class PostgresSearchConnection:
             request, default_limit=int(config.get("search.facets.limit") or 50))
 
         session = self.session
-        steer = False
         try:
             answer = None
             if config.get("ckanext.angiang.search.docsets"):
@@ -194,17 +205,12 @@ class PostgresSearchConnection:
                     ranking=(str(weights), rank_args[5]),
                     window=int(config.get(
                         "ckanext.angiang.search.rescore_window")))
-            # PostgreSQL prices a word match (tsv @@ query) like a comparison
-            # and scans the table when many rows match, evaluating it row by
-            # row; the GIN index answers it without reading the vectors, ~10x
-            # faster (measured: benchmarks/search.py). Steer these statements
-            # to it.
-            steer = answer is None and "tsv @@" in where
-            if steer:
-                session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            # A word match (tsv @@ query) goes to the GIN index by the
+            # planner's own choice: the table keeps no statistics on ``tsv``
+            # (migration b8e4d0a6c3f5 says why).
             total, facet_fields, page_ids = answer or self._run(
                 session, where, keys, score, rank_args, rows, start, specs,
-                params, want_score, steer)
+                params, want_score)
             docs: list[dict[str, Any]] = []
             if page_ids:
                 found = {
@@ -219,12 +225,6 @@ class PostgresSearchConnection:
             # e.g. a date out of PostgreSQL's range: the input's fault
             raise _query_error(N_("Invalid search value: {error}"),
                                error=str(e.orig).strip()) from e
-        finally:
-            if steer and session.is_active:
-                try:
-                    session.execute(sa.text("SET LOCAL enable_seqscan = DEFAULT"))
-                except sa.exc.DBAPIError:
-                    pass  # the transaction failed already; rollback resets it
 
         decoded: dict[str, Any] = {
             "responseHeader": {
@@ -238,7 +238,7 @@ class PostgresSearchConnection:
         return pysolr.Results(decoded)
 
     def _run(self, session, where, keys, score, rank_args, rows, start, specs,
-             params, want_score, steer=False):
+             params, want_score):
         """(total, facet_fields, [(index id, score)] of the page).
 
         Facets on :data:`facets.TERM_FIELDS` are counted by ``ts_stat`` in a
@@ -249,7 +249,7 @@ class PostgresSearchConnection:
         background = None
         if fast and self._may_count_elsewhere(session):
             background = facets_mod.CountInBackground(
-                session.get_bind(), where, fast, params, steer)
+                session.get_bind(), where, fast, params)
         total: Optional[int] = None
         facet_fields: dict[str, list[Any]] = {}
         page_ids: list[tuple[str, Optional[float]]] = []

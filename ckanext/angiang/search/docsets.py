@@ -411,10 +411,21 @@ class Docsets:
     def empty(self) -> bool:
         return self._snap is None
 
+    def parsed(self, texts: list[str]) -> dict[str, str]:
+        """The remembered parses of ``texts``. The dict is read once, by
+        ``get``: another thread may replace it meanwhile (:meth:`remember`,
+        :meth:`clear`), and a check then a read of the attribute could
+        look in two different dicts (a KeyError, i.e. a 500)."""
+        known = self.tsqueries
+        found = {t: known.get(t) for t in texts}
+        return {t: q for t, q in found.items() if q is not None}
+
     def remember(self, pairs) -> None:
-        if len(self.tsqueries) > self.MAX_WORDS:
-            self.tsqueries = {}
-        self.tsqueries.update(pairs)
+        known = self.tsqueries
+        if len(known) > self.MAX_WORDS:
+            self.tsqueries = dict(pairs)
+        else:
+            known.update(pairs)
 
     def current(self, engine, key: tuple[int, int], ranking: tuple[str, int]
                 ) -> Snapshot:
@@ -668,7 +679,7 @@ def run(session, q_node: Optional[qp.Node], fq_nodes: list[Optional[qp.Node]],
         return None
     texts = text_terms(nodes)
     # what PostgreSQL's parser makes of each word, asked once per process
-    parsed = {t: held.tsqueries[t] for t in texts if t in held.tsqueries}
+    parsed = held.parsed(texts)
     ask = [t for t in texts if t not in parsed]
     words = ("ARRAY[" + ", ".join(
         f"CAST(phraseto_tsquery('{CONFIG_FOLDED}', :dq{i}) AS text)"

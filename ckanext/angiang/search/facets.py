@@ -274,25 +274,21 @@ class CountInBackground:
     rows (READ COMMITTED gives each statement its snapshot anyway)."""
 
     def __init__(self, engine, where: str, specs: list[FacetSpec],
-                 params: Params, steer: bool):
+                 params: Params):
         import threading
 
         self.result: Optional[tuple] = None
         self.error: Optional[BaseException] = None
         # a copy: the caller goes on adding parameters for its own statements
-        self._args = (engine, where, specs, dict(params.values), steer)
+        self._args = (engine, where, specs, dict(params.values))
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="angiang-facets")
         self._thread.start()
 
     def _run(self):
-        import sqlalchemy as sa
-
-        engine, where, specs, values, steer = self._args
+        engine, where, specs, values = self._args
         try:
             with engine.connect() as conn:
-                if steer:
-                    conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
                 try:
                     self.result = count_terms(conn, where, specs, values)
                 finally:

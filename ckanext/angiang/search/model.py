@@ -1,4 +1,4 @@
-"""The search index table, and keeping it present.
+"""The search index table, and checking its migrations were applied.
 
 One row per indexed document, keyed like Solr by ``index_id``
 (md5 of dataset id + site id), so several CKAN sites can share a database
@@ -16,10 +16,15 @@ transaction (a failed ``package_create`` leaves no row), and because the
 table is registered in CKAN's metadata: ``ckan.model.repo.delete_all``
 (the tests' ``clean_db``) empties it with the other tables.
 
-The schema comes from the plugin's alembic migrations
-(``migration/angiang_search``, applied by ``ckan db upgrade``). CKAN's
-``clean_db`` drops every table, this one included; :func:`ensure_schema`
-re-applies the migrations the next time the index is used.
+The schema comes from the plugin's alembic migrations only
+(``migration/angiang_search``, applied by ``ckan db upgrade``): nothing is
+created while serving a request. :func:`require_schema` checks once per
+process that they have been applied and otherwise refuses to index or search
+with a message naming the command (a search of a missing index is an
+operator's error, not something a request should repair by taking DDL locks).
+After ``ckan db clean``, ``ckan db upgrade`` brings the index back; the tests
+apply the migrations in their database fixtures (tests/conftest.py,
+tests/search/run_ckan_core.py).
 """
 from __future__ import annotations
 
@@ -33,6 +38,9 @@ from sqlalchemy.dialects import postgresql as pg
 
 import ckan.model as model
 from ckan.common import config
+from ckan.lib.search.common import SearchIndexError
+
+from .messages import N_, translate
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +50,6 @@ VERSION_TABLE = f"{PLUGIN}_alembic_version"
 MIGRATIONS_DIR = os.path.join(
     os.path.dirname(os.path.dirname(__file__)), "migration", PLUGIN
 )
-# Serialises schema creation between processes (gunicorn workers).
-_ADVISORY_LOCK_KEY = 0x616E6769  # "angi"
 
 index_table = sa.Table(
     TABLE,
@@ -139,13 +145,15 @@ def run_migrations(url: str | None = None) -> None:
     command.upgrade(cfg, "head")
 
 
-def ensure_schema(engine: sa.engine.Engine | None = None) -> None:
-    """Make sure the index table and text search configurations exist.
+class SchemaMissing(SearchIndexError):
+    """The index's migrations have not been applied to this database."""
 
-    Cheap after the first call in a process (a set lookup); runs the
-    migrations in a connection of its own when the table is missing,
-    which never waits on locks a caller's open transaction holds.
-    """
+
+def require_schema(engine: sa.engine.Engine | None = None) -> None:
+    """Raise :class:`SchemaMissing` unless the index table and the text
+    search configurations exist. Creates nothing. Cheap after the first
+    success in a process (a set lookup); a migration still pending is
+    logged once and does not stop the index."""
     engine = engine or model.meta.engine
     if engine is None:
         return
@@ -156,33 +164,11 @@ def ensure_schema(engine: sa.engine.Engine | None = None) -> None:
         if key in _ready_for:
             return
         with engine.connect() as conn:
-            ready = schema_present(conn) and schema_current(conn)
-        if not ready:
-            with engine.connect() as conn:
-                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"),
-                             {"k": _ADVISORY_LOCK_KEY})
-                try:
-                    present = schema_present(conn)
-                    if not present:
-                        log.warning(
-                            "Search index table %s missing: applying the %s "
-                            "migrations (normally done by `ckan db upgrade`)",
-                            TABLE, PLUGIN)
-                        # The table went away with its alembic version
-                        # (clean_db drops both) or alone: start from base.
-                        conn.execute(sa.text(
-                            f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
-                        conn.commit()
-                    if not present or not schema_current(conn):
-                        if present:
-                            log.warning("Applying pending %s migrations "
-                                        "(normally done by `ckan db upgrade`)",
-                                        PLUGIN)
-                        conn.commit()
-                        run_migrations(engine.url.render_as_string(
-                            hide_password=False))
-                finally:
-                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"),
-                                 {"k": _ADVISORY_LOCK_KEY})
-                    conn.commit()
+            if not schema_present(conn):
+                raise SchemaMissing(translate(N_(
+                    "The search index is not set up in this database: run "
+                    "`ckan db upgrade`.")))
+            if not schema_current(conn):
+                log.warning("Migrations of %s pending: run `ckan db upgrade`",
+                            PLUGIN)
         _ready_for.add(key)

@@ -1,0 +1,4 @@
+"""Alembic environment of the angiang_schema plugin (shared: :mod:`ckanext.angiang.migration`)."""
+from ckanext.angiang.migration import run_env
+
+run_env(__file__)
