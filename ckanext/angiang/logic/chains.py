@@ -11,7 +11,6 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.angiang import permissions
-
 from ckanext.angiang.logic import input_checks, privacy, privacy_auth
 
 
