@@ -22,6 +22,7 @@ setup(
             "angiang_dcat_rdf_harvester = ckanext.angiang.harvesters.dcat:AngiangDCATRDFHarvester",
             "angiang_harvest = ckanext.angiang.plugins.harvest:AngiangHarvestPlugin",
             "angiang_i18n = ckanext.angiang.plugins.i18n:AngiangI18nPlugin",
+            "angiang_api_docs = ckanext.angiang.plugins.api_docs:AngiangApiDocsPlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",
