@@ -15,7 +15,7 @@ PORTAL_HOST ?= 127.0.0.1
 PORTAL_PORT ?= 5000
 APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs
 
-.PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test
+.PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test fuzz
 
 ## install: virtualenv + pinned dependencies (requirements.txt) + this package
 install: $(STAMP) i18n
@@ -83,3 +83,12 @@ test: install
 	@# with the docsets, then with the SQL statements alone
 	$(BIN)/python tests/search/run_ckan_core.py $(PYTEST_ARGS)
 	$(BIN)/python tests/search/run_ckan_core.py --ckan-ini=tests/search/ckan_core_sql_only_test.ini $(PYTEST_ARGS)
+
+## fuzz: schemathesis against a portal started on 127.0.0.1:$(FUZZ_PORT) with the
+## demo data in its own database ($(FUZZ_DB), dropped and loaded anew): every
+## operation of /api/openapi.json, no 5xx, every response as documented
+## (scripts/fuzz.sh; known CKAN core crashes: tests/fuzz/hooks.py)
+FUZZ_DB ?= angiang_api_fuzz
+FUZZ_PORT ?= 5900
+fuzz: install
+	@FUZZ_DB=$(FUZZ_DB) FUZZ_PORT=$(FUZZ_PORT) scripts/fuzz.sh

@@ -16,7 +16,7 @@ BIN=.venv/bin
 CONFIG=${FUZZ_CONFIG:-ckan.ini}
 DB=${FUZZ_DB:-angiang_api_fuzz}
 PORT=${FUZZ_PORT:-5900}
-MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-10}
+MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-6}
 PASS_TIMEOUT=${FUZZ_PASS_TIMEOUT:-300}
 SEED=${FUZZ_SEED:-62}
 OUT=${FUZZ_REPORT_DIR:-var/fuzz}
@@ -66,10 +66,17 @@ CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,respo
 run_pass() {  # name, then schemathesis options
   local name=$1; shift
   say "pass $name"
-  timeout "$PASS_TIMEOUT" $BIN/schemathesis run "$BASE/api/openapi.json" --url "$BASE" \
+  timeout "$PASS_TIMEOUT" $BIN/schemathesis --no-color run "$BASE/api/openapi.json" --url "$BASE" \
     --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --seed "$SEED" \
     --phases examples,coverage,fuzzing --workers 2 --request-timeout 60 \
-    --report junit,ndjson --report-dir "$OUT/$name" --no-shrink "$@"
+    --report junit,ndjson --report-dir "$OUT/$name" --no-shrink "$@" 2>&1 | tee "$OUT/$name.log"
+  return "${PIPESTATUS[0]}"
+}
+
+# "N generated, N passed" or "N generated, F found ..." of each pass's summary
+summary() {
+  awk '/ generated, /{g+=$1; if ($4 == "found") f+=$3} END{printf "fuzz: %d passed, %d failed\n", g-f, f}' \
+    "$OUT"/anonymous.log "$OUT"/sysadmin.log
 }
 
 status=0
@@ -81,4 +88,5 @@ run_pass sysadmin --mode positive -H "Authorization: $TOKEN" || pass2=$?
 if grep -q "Traceback" "$OUT/server.log"; then
   say "the server logged exceptions (see $OUT/server.log)"
 fi
+summary
 exit $status
