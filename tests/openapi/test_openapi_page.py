@@ -29,6 +29,7 @@ def test_docs_page_renders_swagger_ui_from_the_portal(app, ckan_config):
     ("/angiang-openapi/swagger-ui/swagger-ui-bundle.js", "SwaggerUIBundle"),
     ("/angiang-openapi/swagger-ui/swagger-ui.css", ".swagger-ui"),
     ("/angiang-openapi/docs.js", "validatorUrl: null"),
+    ("/angiang-openapi/docs.css", "#swagger-ui .wrapper"),
     ("/angiang-openapi/swagger-ui/LICENSE", "Apache License"),
 ])
 def test_the_assets_are_served(app, path, needle):
