@@ -27,6 +27,8 @@ def case(method, path, query=None, body=None):
     case("GET", "/api/3/action/package_list", {"offset": "2701236670492597620310016"}),
     case("GET", "/api/3/action/package_activity_list", {"limit": ["null", "null"]}),
     case("GET", "/api/3/action/tag_list", {"query": "a\x00b"}),
+    case("GET", "/catalog.jsonld", {"fq": "\u00f8\x00x"}),
+    case("GET", "/api/3/action/package_show", {"id": "a\x00b"}),
     case("POST", "/api/3/action/package_delete", body={"id": [None, None]}),
     case("POST", "/api/3/action/package_create", body={"owner_org": {}}),
 ])
