@@ -28,6 +28,7 @@ def case(method, path, query=None, body=None):
     case("GET", "/api/3/action/package_activity_list", {"limit": ["null", "null"]}),
     case("GET", "/api/3/action/tag_list", {"query": "a\x00b"}),
     case("GET", "/catalog.jsonld", {"fq": "\u00f8\x00x"}),
+    case("GET", "/catalog.ttl", {"q": "a[1"}),
     case("GET", "/api/3/action/package_show", {"id": "a\x00b"}),
     case("POST", "/api/3/action/package_delete", body={"id": [None, None]}),
     case("POST", "/api/3/action/package_create", body={"owner_org": {}}),
@@ -44,6 +45,8 @@ def test_known_crashes_are_dropped(dropped):
     case("POST", "/api/3/action/package_delete", body={"id": "dan-so"}),
     case("POST", "/api/3/action/package_create", body={"owner_org": "so-y-te"}),
     case("GET", "/api/3/action/package_show", {"id": "AAA"}),
+    case("GET", "/catalog.ttl", {"q": "dat dai", "fq": "organization:so-y-te"}),
+    case("GET", "/api/3/action/package_search", {"q": "a[1"}),  # 400 there, not a crash
 ])
 def test_valid_requests_are_kept(kept):
     assert hooks.matching_rule(kept) is None
