@@ -19,6 +19,7 @@ APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools ge
 BROWSER_PACKAGES := chromium fonts-noto-core
 
 .PHONY: run test install browser-deps services db demo token i18n i18n-extract i18n-coverage serve clean-test
+.PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test fuzz
 
 ## install: virtualenv + pinned dependencies (requirements.txt) + this package
 install: $(STAMP) i18n
@@ -119,3 +120,11 @@ restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir> RESTORE_DB_URL=<empty database URL> [RESTORE_STORAGE=<empty folder>]" >&2; exit 2; }
 	$(BIN)/python scripts/backup.py restore "$(BACKUP)" --config $(CONFIG) \
 	  $(if $(RESTORE_DB_URL),--db-url "$(RESTORE_DB_URL)") $(if $(RESTORE_STORAGE),--storage "$(RESTORE_STORAGE)")
+## fuzz: schemathesis against a portal started on 127.0.0.1:$(FUZZ_PORT) with the
+## demo data in its own database ($(FUZZ_DB), dropped and loaded anew): every
+## operation of /api/openapi.json, no 5xx, every response as documented
+## (scripts/fuzz.sh; known CKAN core crashes: tests/fuzz/hooks.py)
+FUZZ_DB ?= angiang_api_fuzz
+FUZZ_PORT ?= 5900
+fuzz: install
+	@FUZZ_DB=$(FUZZ_DB) FUZZ_PORT=$(FUZZ_PORT) scripts/fuzz.sh

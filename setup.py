@@ -26,6 +26,7 @@ setup(
             "angiang_catalogue = ckanext.angiang.plugins.catalogue:AngiangCataloguePlugin",
             "angiang_sso = ckanext.angiang.plugins.sso:AngiangSsoPlugin",
             "angiang_accounts = ckanext.angiang.plugins.accounts:AngiangAccountsPlugin",
+            "angiang_api_docs = ckanext.angiang.plugins.api_docs:AngiangApiDocsPlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",
