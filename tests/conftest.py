@@ -15,7 +15,9 @@ import sys
 from unittest import mock
 
 import pytest
+import sqlalchemy as sa
 
+import ckan.model as model
 import ckan.plugins as p
 from ckan.cli.db import _resolve_alembic_config
 from ckan.common import config
@@ -74,7 +76,29 @@ def reset_db_with_migrations(reset_db, migrate_db_for, migrate_mapped_harvest):
         for name in plugins_with_migrations(config.get("ckan.plugins")):
             migrate_db_for(name)
         migrate_mapped_harvest()
+        empty_plugin_tables()
     return reset
+
+
+#: Tables a reset leaves alone: migration versions, and the search index,
+#: which tests/search and CKAN's clean_index fixture manage themselves.
+_KEEP = ("alembic_version", "angiang_search")
+
+
+def empty_plugin_tables():
+    """Empty the tables of the plugins' migrations (catalogue, SSO, accounts...).
+    CKAN's reset deletes the rows of the tables its metadata knows only
+    (``Repository.delete_all`` once the tables exist), so rows of a plugin's
+    own tables would leak from one test module into the next (an earlier
+    module's catalogue entries naming agencies that are gone)."""
+    known = set(model.repo.metadata.tables)  # what delete_all empties
+    engine = model.meta.engine
+    with engine.begin() as conn:
+        names = [n for n in sa.inspect(conn).get_table_names()
+                 if n not in known and not any(k in n for k in _KEEP)]
+        if names:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names)
+                                 + " CASCADE"))
 
 
 @pytest.fixture
