@@ -28,6 +28,7 @@ from typing import Any, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 from flask import jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ckanext.angiang import api_params
 
@@ -94,7 +95,12 @@ def problem() -> Optional[str]:
     limit = max_json_depth()
     deep = _("The JSON in the request is nested more than {limit} levels deep.").format(limit=limit)
     if request.mimetype in _FORM_TYPES:
-        fields = _items(request.form)
+        try:
+            fields = _items(request.form)
+        except RequestEntityTooLarge:
+            # a form beyond Werkzeug's limits: the view refuses it with its
+            # own message (e.g. the SSO sign-in response), or Werkzeug with 413
+            return None
         if _has_nul(fields) or _has_nul(f.filename for f in request.files.values()):
             return nul
         # the Action API reads a form whose only key is a JSON document

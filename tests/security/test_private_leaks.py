@@ -13,6 +13,7 @@ import json
 import pytest
 
 import ckan.model as model
+import ckan.plugins as p
 import ckan.tests.helpers as helpers
 from ckan.tests import factories as ckan_factories
 
@@ -39,6 +40,11 @@ def world():
     dic = ckan_factories.SysadminWithToken()
     a = factories.Agency(users=[{"name": editor_a["name"], "capacity": "editor"}])
     b = factories.Agency(users=[{"name": editor_b["name"], "capacity": "editor"}])
+    # B's editor publishes directly: review before publishing (Art. 9.6,
+    # tests/catalogue/test_review.py) is not what these tests are about
+    if p.plugin_loaded("angiang_catalogue"):
+        helpers.call_action("angiang_review_policy_update", {"user": dic["name"]},
+                            agency=b["id"], required=False)
     # created by B's editor, not the site user, whose activities CKAN hides
     public = _create(editor_b, b, name="b-cong-khai", tags=[{"name": "cong-khai"}])
     private = _create(editor_b, b, name="b-bi-mat", private=True, tags=[{"name": "the-bi-mat"}])
