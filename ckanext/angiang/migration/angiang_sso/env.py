@@ -1,4 +1,4 @@
-"""Alembic environment of the angiang_sso plugin."""
-from ckanext.angiang.alembic_env import run
+"""Alembic environment of the angiang_sso plugin (shared: :mod:`ckanext.angiang.migration`)."""
+from ckanext.angiang.migration import run_env
 
-run("angiang_sso")
+run_env(__file__)
