@@ -146,15 +146,20 @@ def refuse_bad_input():
         params = api_params.request_params()
         errors = api_params.errors_of(params) if params else None
         if errors:
-            response = jsonify({"success": False,
-                                "error": dict(errors, __type="Validation Error")})
-            response.status_code = 409
-            return response
+            return _api_error(dict(errors, __type="Validation Error"), 409)
         return None
     if _is_api():
-        response = jsonify({"success": False,
-                            "error": {"__type": "Bad Request", "message": message}})
-        response.status_code = 400
-        return response
+        return _api_error({"__type": "Bad Request", "message": message}, 400)
     return tk.abort(400, message)
+
+
+def _api_error(error: dict[str, Any], status: int):
+    """CKAN's Action API error envelope (``views/api.py``), ``help`` included."""
+    name = request.path.rstrip("/").rsplit("/", 1)[-1] if "/action/" in request.path else ""
+    response = jsonify({
+        "help": tk.h.url_for("api.action", logic_function="help_show", ver=3,
+                             name=name or None, qualified=True),
+        "success": False, "error": error})
+    response.status_code = status
+    return response
 
