@@ -92,9 +92,11 @@ def record(package_id: str) -> None:
         model.Session.execute(t.update().where(t.c.package_id == package_id).values(**values))
 
 
-def _rows(package_ids: Optional[Iterable[str]] = None):
+def _rows(package_ids: Optional[Iterable[str]] = None, public_only: bool = False,
+          agency_id: Optional[str] = None):
     """(package id, name, title, owner_org, private, frequency in force,
-    data_updated, indexed_state) of active datasets."""
+    data_updated, indexed_state) of active datasets (public ones only, of one
+    agency only: filtered in SQL)."""
     p, f, e = model.package_table, cm.freshness, cm.entry
     frequency = sa.func.coalesce(e.c.frequency, p.c.extras["frequency"].astext)
     q = (sa.select(p.c.id, p.c.name, p.c.title, p.c.owner_org, p.c.private,
@@ -105,6 +107,10 @@ def _rows(package_ids: Optional[Iterable[str]] = None):
          .where(p.c.state == "active", p.c.type == "dataset"))
     if package_ids is not None:
         q = q.where(p.c.id.in_(list(package_ids)))
+    if public_only:
+        q = q.where(p.c.private.is_(False))
+    if agency_id:
+        q = q.where(p.c.owner_org == agency_id)
     return model.Session.execute(q).mappings()
 
 
@@ -121,9 +127,7 @@ def overdue(today: Optional[datetime.date] = None, public_only: bool = True,
             agency_id: Optional[str] = None) -> list[dict[str, Any]]:
     """The overdue datasets with their due dates, by agency then title."""
     out = []
-    for row in _rows():
-        if (public_only and row["private"]) or (agency_id and row["owner_org"] != agency_id):
-            continue
+    for row in _rows(public_only=public_only, agency_id=agency_id):
         due = next_due(row["frequency"], row["data_updated"])
         if state(due, today) == OVERDUE:
             out.append(dict(row, next_due=due))
