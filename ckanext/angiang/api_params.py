@@ -39,7 +39,7 @@ FLAGS = frozenset({
 COUNTS = frozenset({"limit", "offset", "rows", "start", "page"})
 
 _FLAG_WORDS = {"true", "false", "yes", "no", "on", "off", "1", "0", "t", "f", "y", "n"}
-_WHOLE = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+_WHOLE = re.compile(r"^\s*\+?\d{1,18}\s*$")  # never negative (an OFFSET < 0 is a 500)
 _ACTION_PATH = re.compile(r"^(?:/[a-z]{2}(?:_[A-Za-z]{2})?)?/api/(?:\d/)?action/[\w-]+$")
 
 
@@ -57,9 +57,9 @@ def _is_count(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return abs(value) < 2**63
+        return 0 <= value < 2**63
     if isinstance(value, float):
-        return value.is_integer() and abs(value) < 2**63
+        return value.is_integer() and 0 <= value < 2**63
     return isinstance(value, str) and bool(_WHOLE.match(value))
 
 
@@ -92,7 +92,8 @@ def request_params() -> Optional[dict[str, Any]]:
     if request.method in ("POST", "PUT") and request.form:
         keys = list(request.form.keys())
         values = list(request.form.values())
-        if len(keys) == 1 and values == [""]:  # the body is one JSON document
+        # the body is one JSON document (CKAN's views/api.py: value "" or "1")
+        if len(keys) == 1 and values[0] in ("", "1"):
             try:
                 data = json.loads(keys[0])
             except ValueError:

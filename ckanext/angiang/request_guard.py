@@ -104,6 +104,8 @@ def problem() -> Optional[str]:
         if _has_nul(fields) or _has_nul(f.filename for f in request.files.values()):
             return nul
         # the Action API reads a form whose only key is a JSON document
+        if any(isinstance(f, str) and _JSON_NUL.search(f) for f in fields):
+            return nul
         if any(isinstance(f, str) and json_depth_exceeds(f, limit) for f in fields):
             return deep
     text = _body_text()

@@ -75,7 +75,11 @@ def angiang_catalogue_entry_show(context, data_dict):
 @tk.side_effect_free
 def angiang_catalogue_decision_list(context, data_dict):
     tk.check_access("angiang_catalogue_decision_list", context, data_dict)
-    return _out(status.decisions())
+    items = status.decisions()
+    if not authz.is_sysadmin(context.get("user")):  # who imported: for the DIC only
+        for item in items:
+            item.pop("imported_by", None)
+    return _out(items)
 
 
 def _read_upload(upload: Any) -> tuple[bytes, str]:

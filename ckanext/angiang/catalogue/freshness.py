@@ -111,6 +111,8 @@ def _rows(package_ids: Optional[Iterable[str]] = None, public_only: bool = False
         q = q.where(p.c.private.is_(False))
     if agency_id:
         q = q.where(p.c.owner_org == agency_id)
+    if public_only:  # published data is an agency's (Art. 8.2): no agency, no duty
+        q = q.where(p.c.owner_org.isnot(None))
     return model.Session.execute(q).mappings()
 
 

@@ -59,9 +59,14 @@ def _cells_of_xlsx(data: bytes) -> list[list[Any]]:
         raise AppendixError([Problem(0, "", _("The file is not a readable XLSX workbook ({error}).")
                                      .format(error=type(e).__name__))])
     try:
-        return _bounded(book.worksheets[0].iter_rows(values_only=True))
+        # max_col: a sheet may claim 16,384 columns; an appendix has a dozen
+        return _bounded(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS))
     finally:
         book.close()
+
+
+#: Columns read from an appendix (its headings are about a dozen).
+MAX_COLUMNS = 64
 
 
 def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
@@ -70,7 +75,7 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
         if len(out) >= MAX_ROWS:
             raise AppendixError([Problem(0, "", _("The appendix has more than {count} rows.")
                                          .format(count=MAX_ROWS))])
-        out.append(list(row))
+        out.append(list(row)[:MAX_COLUMNS])
     return out
 
 
@@ -147,6 +152,11 @@ def check_rows(data: bytes, filename: str, find_agency: Callable[[str], Iterable
 
         def bad(field: str, message: str) -> None:
             row_problems.append(Problem(i, heading.get(field) or expected.get(field, field), message))
+
+        for field, value in cell.items():  # PostgreSQL text cannot hold NUL
+            if isinstance(value, str) and "\x00" in value:
+                bad(field, _("The cell contains a NUL character (\\x00)."))
+                cell[field] = value.replace("\x00", "")
 
         act = None
         if not _blank(cell.get("action")):

@@ -127,7 +127,7 @@ def overdue():
     titles = {g.id: g for g in model.Session.query(model.Group).filter(
         model.Group.id.in_({i["owner_org"] for i in items}))}
     groups = [(titles[org], list(rows)) for org, rows in
-              itertools.groupby(items, key=lambda i: i["owner_org"])]
+              itertools.groupby(items, key=lambda i: i["owner_org"]) if org in titles]
     return tk.render("angiang/catalogue/overdue.html", {"groups": groups})
 
 

@@ -66,7 +66,7 @@ def user_create(up_func, context, data_dict):
 def confirm(user_id: str, key: str | None) -> model.User | None:
     """Activate the pending account ``user_id`` if ``key`` is its key."""
     user = model.User.get(user_id)
-    if (user is None or user.state != model.State.PENDING or not key
+    if (user is None or user.state != model.State.PENDING or not key or not key.isascii()
             or not user.reset_key or not hmac.compare_digest(key, user.reset_key)):
         return None
     user.state = model.State.ACTIVE

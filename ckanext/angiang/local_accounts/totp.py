@@ -98,7 +98,7 @@ def provisioning_uri(user: model.User, secret: str) -> str:
 
 def _matching_step(secret: str, code: str) -> int | None:
     code = (code or "").strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):  # "１２３" too is isdigit()
         return None
     totp, now = pyotp.TOTP(secret), int(time.time())
     for offset in (0, -1, 1):      # one step of clock drift either way

@@ -163,10 +163,12 @@ def bulk_update_public(original_action, context, data_dict):
     the agency's own datasets are read (CKAN updates no others)."""
     ids = input_checks.check_bulk_update("bulk_update_public", context, data_dict)
     org = model.Group.get(data_dict["org_id"])
+    if org is None or not org.is_organization:
+        raise tk.ObjectNotFound(_("Agency not found"))
     missing = (
         model.Session.query(model.Package)
         .filter(model.Package.id.in_(ids) | model.Package.name.in_(ids))
-        .filter(model.Package.owner_org == (org.id if org else None))
+        .filter(model.Package.owner_org == org.id)
         .all()
     ) if ids else []
     refused = [p.name for p in missing if (p.extras or {}).get("no_state_secret") != "true"]

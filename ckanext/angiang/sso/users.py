@@ -69,6 +69,8 @@ def plan(identity: Identity) -> Plan:
     user = model.User.get(row.user_id) if row else None
     if user is None:
         existing = model.User.by_email(email)
+        if existing is not None and existing.state == model.State.DELETED:
+            existing = None  # a deleted account's old e-mail blocks no one
         if existing:
             if (not opt("ckanext.angiang.sso.link_existing_by_email")
                     or is_sso_user(existing.id)):
@@ -108,11 +110,15 @@ def apply(p: Plan) -> model.User:
     """Create or update the user and their agency membership; commit."""
     user = p.user
     if user is None:
-        created = tk.get_action("user_create")(_site_context(), {
-            "name": _free_name(p.email), "email": p.email,
-            "fullname": p.fullname,
-            # never shown to anyone: staff sign in through the IdP
-            "password": secrets.token_urlsafe(32) + "-0"})
+        try:
+            created = tk.get_action("user_create")(_site_context(), {
+                "name": _free_name(p.email), "email": p.email,
+                "fullname": p.fullname,
+                # never shown to anyone: staff sign in through the IdP
+                "password": secrets.token_urlsafe(32) + "-0"})
+        except tk.ValidationError as e:  # an attribute CKAN refuses (e-mail...)
+            model.Session.rollback()
+            raise SsoError("malformed", str(e.error_dict)) from e
         user = model.User.get(created["id"])
     else:
         user.email = p.email
