@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tarfile
 from typing import Optional
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 STAMP = re.compile(r"^\d{8}T\d{6}Z$")
 SKIPPED = {"webassets"}  # rebuilt from the code, not data
@@ -95,8 +95,22 @@ def settings(args) -> dict[str, Optional[str]]:
     }
 
 
+def _without_password(arg: str, env: dict[str, str]) -> str:
+    """``arg`` with the URL's password moved into ``env`` (``PGPASSWORD``):
+    a command line is readable by every local user (``ps``)."""
+    prefix, _sep, url = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+    parts = urlsplit(url)
+    if "://" not in url or not parts.password:
+        return arg
+    env["PGPASSWORD"] = unquote(parts.password)
+    url = urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", "@")))
+    return f"{prefix}={url}" if prefix else url
+
+
 def run(command: list[str]) -> None:
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ)
+    command = [_without_password(c, env) for c in command]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode:
         shown = [hidden(c) if "://" in c else c for c in command]
         raise SystemExit(f"{' '.join(shown)} failed:\n{done.stderr.strip()[-2000:]}")
