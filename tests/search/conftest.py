@@ -4,10 +4,10 @@ The tests load ``angiang_search`` with CKAN's default dataset schema (and
 the few core/extension plugins a call site needs), so that they pin search
 behaviour and not the portal schema, which has tests of its own.
 """
-import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
+import pytest
+import sqlalchemy as sa
 
 from ckanext.angiang.search import model as search_model
 
@@ -22,8 +22,9 @@ def clean_db(reset_db, migrate_mapped_harvest):
     harvest_object."""
     reset_db()
     with model.meta.engine.connect() as conn:
-        applied = conn.execute(sa.text("SELECT to_regclass(:t) IS NOT NULL"),
-                               {"t": search_model.VERSION_TABLE}).scalar()
+        applied = conn.execute(
+            sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": search_model.VERSION_TABLE}
+        ).scalar()
     if not applied:
         search_model.run_migrations()
     migrate_mapped_harvest()
@@ -32,7 +33,10 @@ def clean_db(reset_db, migrate_mapped_harvest):
 @pytest.fixture
 def index_rows():
     """Rows of the index table, {name: state} (whatever the visibility)."""
+
     def rows():
-        return dict(model.Session.execute(sa.text(
-            "SELECT name, state FROM angiang_search_index")).all())
+        return dict(
+            model.Session.execute(sa.text("SELECT name, state FROM angiang_search_index")).all()
+        )
+
     return rows

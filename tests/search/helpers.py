@@ -1,4 +1,5 @@
 """Helpers of the search backend tests."""
+
 import ckan.tests.helpers as helpers
 
 #: Plugins the search tests load (CKAN's default dataset schema).

@@ -8,6 +8,7 @@ The ini is tests/search/ckan_core_test.ini unless ``--ckan-ini`` is given.
 Tests listed in tests/search/ckan_core_excluded.txt are deselected (each
 line says why).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,8 +31,7 @@ CORE_TESTS = [
 
 def excluded() -> list[str]:
     with open(os.path.join(HERE, "ckan_core_excluded.txt"), encoding="utf-8") as f:
-        return [line.split()[0] for line in f
-                if line.strip() and not line.lstrip().startswith("#")]
+        return [line.split()[0] for line in f if line.strip() and not line.lstrip().startswith("#")]
 
 
 class Exclusions:
@@ -68,6 +68,7 @@ class Migrations:
     @pytest.fixture(scope="session")
     def reset_db(self):
         from ckan.tests import factories, helpers
+
         from ckanext.angiang.search.model import run_migrations
 
         factories.fake.unique.clear()
@@ -75,6 +76,7 @@ class Migrations:
         def reset():
             helpers.reset_db()
             run_migrations()
+
         return reset
 
 

@@ -2,17 +2,19 @@
 as the SQL statements, for every query shape they take; the shapes they do
 not take go to SQL; and they follow every write to the index, from this
 process or another connection."""
-import time
 
-import pytest
-import sqlalchemy as sa
+import time
 
 import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
+import sqlalchemy as sa
 
 from ckanext.angiang.search import docsets
-from .helpers import SEARCH_PLUGINS, names, search as anon_search
+
+from .helpers import SEARCH_PLUGINS, names
+from .helpers import search as anon_search
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS),
@@ -24,12 +26,26 @@ pytestmark = [
 FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
 
 TITLES = [
-    "Dữ liệu dân số tỉnh An Giang", "Dân số theo xã", "Số liệu dân cư",
-    "Đất đai và quy hoạch", "Bảng giá đất", "Dat dai khong dau",
-    "Giáo dục phổ thông", "Trường học", "Y tế cơ sở", "Bệnh viện tỉnh",
-    "Giao thông nông thôn", "Nông nghiệp lúa gạo", "Thủy sản cá tra",
-    "Du lịch Châu Đốc", "Môi trường nước", "Doanh nghiệp đăng ký",
-    "Ngân sách xã", "Lao động việc làm", "Hộ nghèo", "Chợ và siêu thị",
+    "Dữ liệu dân số tỉnh An Giang",
+    "Dân số theo xã",
+    "Số liệu dân cư",
+    "Đất đai và quy hoạch",
+    "Bảng giá đất",
+    "Dat dai khong dau",
+    "Giáo dục phổ thông",
+    "Trường học",
+    "Y tế cơ sở",
+    "Bệnh viện tỉnh",
+    "Giao thông nông thôn",
+    "Nông nghiệp lúa gạo",
+    "Thủy sản cá tra",
+    "Du lịch Châu Đốc",
+    "Môi trường nước",
+    "Doanh nghiệp đăng ký",
+    "Ngân sách xã",
+    "Lao động việc làm",
+    "Hộ nghèo",
+    "Chợ và siêu thị",
 ]
 TAGS = ["lúa", "tôm", "đất", "dân-số", "giá", "nước"]
 FORMATS = ["CSV", "XLSX", "JSON", "PDF"]
@@ -46,27 +62,31 @@ def catalogue():
     repeated, so that ranks tie), tags, formats, licences; every fifth
     private, one draft, one deleted. Returns (member of agency 0, agencies)."""
     member = factories.User()
-    orgs = [factories.Organization(
-        name=f"so-{i}", title=f"Sở {i}",
-        users=[{"name": member["name"], "capacity": "editor"}] if i == 0 else [])
-        for i in range(3)]
+    orgs = [
+        factories.Organization(
+            name=f"so-{i}",
+            title=f"Sở {i}",
+            users=[{"name": member["name"], "capacity": "editor"}] if i == 0 else [],
+        )
+        for i in range(3)
+    ]
     groups = [factories.Group(name=f"nhom-{i}") for i in range(2)]
     for n in range(40):
         kw = dict(
-            name=f"ds-{n:02d}", title=TITLES[n % len(TITLES)],
+            name=f"ds-{n:02d}",
+            title=TITLES[n % len(TITLES)],
             notes=f"Mô tả {TITLES[(n * 7) % len(TITLES)]}",
-            owner_org=orgs[n % 3]["id"], private=n % 5 == 4,
+            owner_org=orgs[n % 3]["id"],
+            private=n % 5 == 4,
             license_id=LICENSES[n % 3],
             tags=[{"name": TAGS[n % 6]}, {"name": TAGS[(n * 5 + 1) % 6]}],
-            resources=[{"url": f"http://example.org/{n}",
-                        "format": FORMATS[n % 4]}])
+            resources=[{"url": f"http://example.org/{n}", "format": FORMATS[n % 4]}],
+        )
         if n % 4 == 0:
             kw["groups"] = [{"id": groups[n % 2]["id"]}]
         factories.Dataset(**kw)
-    factories.Dataset(name="nhap", title="Dân số nháp", state="draft",
-                      owner_org=orgs[0]["id"])
-    gone = factories.Dataset(name="da-xoa", title="Dân số đã xóa",
-                             owner_org=orgs[0]["id"])
+    factories.Dataset(name="nhap", title="Dân số nháp", state="draft", owner_org=orgs[0]["id"])
+    gone = factories.Dataset(name="da-xoa", title="Dân số đã xóa", owner_org=orgs[0]["id"])
     helpers.call_action("package_delete", id=gone["id"])
     return member, orgs
 
@@ -74,6 +94,7 @@ def catalogue():
 def both(ckan_config, params, context=None):
     """package_search answered from memory and by SQL:
     (memory's result, SQL's result, whether memory answered)."""
+
     def run():
         ctx = dict(context) if context else {"ignore_auth": False, "user": ""}
         return anon_search(context=ctx, **dict(params))
@@ -124,6 +145,10 @@ IN_MEMORY = [
     {"q": "xa", "facet.field": FACETS, "facet.limit": -1},
     {"q": "*:*", "facet.field": FACETS, "facet.limit": 2},
     {"q": "*:*", "facet.field": ["tags"], "facet.mincount": 4},
+    # CKAN's dataset count of every agency and group (get_group_dataset_counts:
+    # agency pages, the agency list, every dataset page's agency box)
+    {"fq": "dataset_type:dataset", "facet.field": ["groups", "owner_org"], "facet.limit": -1},
+    {"fq": "entity_type:package", "facet.field": ["groups", "owner_org"], "facet.limit": -1},
     {"q": "khong co tu nay"},
 ]
 
@@ -149,18 +174,17 @@ class TestSameAnswers:
                 same(memory, sql)
         # as a member of an agency (its private datasets, permission labels)
         ctx = {"ignore_auth": False, "user": member["name"]}
-        for params in ({"q": "dân số", "include_private": True},
-                       {"q": "*:*", "include_private": True,
-                        "facet.field": FACETS},
-                       {"q": "*:*", "include_drafts": True,
-                        "include_private": True}):
+        for params in (
+            {"q": "dân số", "include_private": True},
+            {"q": "*:*", "include_private": True, "facet.field": FACETS},
+            {"q": "*:*", "include_drafts": True, "include_private": True},
+        ):
             memory, sql, answered = both(ckan_config, params, ctx)
             assert answered, params
             same(memory, sql)
         # anonymous visitors never see private datasets, members do
         anon, _, _ = both(ckan_config, {"q": "*:*", "rows": 100})
-        mine, _, _ = both(ckan_config, {"q": "*:*", "rows": 100,
-                                        "include_private": True}, ctx)
+        mine, _, _ = both(ckan_config, {"q": "*:*", "rows": 100, "include_private": True}, ctx)
         assert anon["count"] == 32
         assert mine["count"] == 32 + 3  # agency 0's private ones
         assert "nhap" not in names(mine) and "da-xoa" not in names(mine)
@@ -182,8 +206,7 @@ class TestSameAnswers:
     def test_pages_across_the_rescoring_window(self, catalogue, ckan_config):
         seen = []
         for start in range(0, 24, 4):
-            memory, sql, answered = both(
-                ckan_config, {"q": "dân số xã", "rows": 4, "start": start})
+            memory, sql, answered = both(ckan_config, {"q": "dân số xã", "rows": 4, "start": start})
             assert answered
             same(memory, sql)
             seen += names(memory)
@@ -192,16 +215,25 @@ class TestSameAnswers:
     def test_scores_match(self, catalogue, ckan_config):
         """The first pass is PostgreSQL's own ts_rank, taken apart by word."""
         conn = model.Session.connection()
-        snap = held().current(model.meta.engine, docsets._read_key(conn), (
-            str(ckan_config.get("ckanext.angiang.search.weights")),
-            int(ckan_config.get("ckanext.angiang.search.rank_normalization"))))
+        snap = held().current(
+            model.meta.engine,
+            docsets._read_key(conn),
+            (
+                str(ckan_config.get("ckanext.angiang.search.weights")),
+                int(ckan_config.get("ckanext.angiang.search.rank_normalization")),
+            ),
+        )
         mem = snap.score(["dan", "so"])
-        rows = model.Session.execute(sa.text(
-            "SELECT index_id, ts_rank(CAST(:w AS float4[]), tsv_ab, "
-            "to_tsquery('simple', 'dan | so'), :n) FROM angiang_search_index"),
-            {"w": ckan_config.get("ckanext.angiang.search.weights"),
-             "n": int(ckan_config.get(
-                 "ckanext.angiang.search.rank_normalization"))}).all()
+        rows = model.Session.execute(
+            sa.text(
+                "SELECT index_id, ts_rank(CAST(:w AS float4[]), tsv_ab, "
+                "to_tsquery('simple', 'dan | so'), :n) FROM angiang_search_index"
+            ),
+            {
+                "w": ckan_config.get("ckanext.angiang.search.weights"),
+                "n": int(ckan_config.get("ckanext.angiang.search.rank_normalization")),
+            },
+        ).all()
         assert rows
         for index_id, rank in rows:
             assert mem[snap.ord_of[index_id]] == pytest.approx(rank, rel=1e-5)
@@ -213,6 +245,7 @@ def dataset():
 
     def make(**kw):
         return factories.Dataset(owner_org=org["id"], **kw)
+
     return make
 
 
@@ -240,18 +273,41 @@ class TestInStep:
         assert sorted(names(anon_search(q="alpha"))) == ["hai", "mot"]
         model.Session.remove()
         with model.meta.engine.begin() as other:
-            other.execute(sa.text(
-                "DELETE FROM angiang_search_index WHERE name = 'hai'"))
+            other.execute(sa.text("DELETE FROM angiang_search_index WHERE name = 'hai'"))
         before = held().answered
         assert names(anon_search(q="alpha")) == ["mot"]
+        assert held().answered == before + 1
+
+    def test_an_overlong_value_goes_to_sql_while_its_row_lives(self, dataset):
+        """A value too long for a facet term ("!tags" instead) cannot be
+        counted in memory; once its row is gone, memory answers again."""
+        dataset(name="mot", title="Alpha", tags=[{"name": "lúa"}])
+        dataset(name="hai", title="Alpha two", tags=[{"name": "lúa"}])
+        with model.meta.engine.begin() as other:
+            other.execute(
+                sa.text(
+                    "UPDATE angiang_search_index SET facet_terms = facet_terms "
+                    "|| array_to_tsvector(ARRAY['!tags']) WHERE name = 'hai'"
+                )
+            )
+        model.Session.remove()
+        before = held().answered
+        assert sorted(names(anon_search(q="tags:lúa"))) == ["hai", "mot"]
+        assert held().answered == before  # SQL
+        with model.meta.engine.begin() as other:
+            other.execute(sa.text("DELETE FROM angiang_search_index WHERE name = 'hai'"))
+        assert names(anon_search(q="tags:lúa")) == ["mot"]
         assert held().answered == before + 1
 
     def test_uncommitted_writes_are_searched_in_sql(self, dataset):
         dataset(name="mot", title="Alpha")
         assert names(anon_search(q="alpha")) == ["mot"]
-        model.Session.execute(sa.text(
-            "UPDATE angiang_search_index SET tsv = to_tsvector('simple', "
-            "'gamma'), tsv_ab = to_tsvector('simple', 'gamma')"))
+        model.Session.execute(
+            sa.text(
+                "UPDATE angiang_search_index SET tsv = to_tsvector('simple', "
+                "'gamma'), tsv_ab = to_tsvector('simple', 'gamma')"
+            )
+        )
         before = held().answered
         assert names(anon_search(q="gamma")) == ["mot"]
         assert held().answered == before
@@ -261,8 +317,7 @@ class TestInStep:
 
     def test_rebuilt_when_a_quarter_is_dead(self, dataset, monkeypatch):
         monkeypatch.setattr(docsets, "MIN_DEAD", 0)
-        ids = [dataset(name=f"d{i}", title="Alpha")["id"]
-               for i in range(4)]
+        ids = [dataset(name=f"d{i}", title="Alpha")["id"] for i in range(4)]
         assert len(names(anon_search(q="alpha"))) == 4
         loads = held().loads
         for i in ids[:2]:
@@ -336,8 +391,7 @@ class TestThreads:
         assert names(anon_search(q="alpha")) == ["mot"]  # parse remembered
         held().tsqueries = _ReplacedWhileRead(held(), held().tsqueries)
         before = held().answered
-        res = app.get("/api/3/action/package_search", query_string={"q": "alpha"},
-                      status=200)
+        res = app.get("/api/3/action/package_search", query_string={"q": "alpha"}, status=200)
         assert [r["name"] for r in res.json["result"]["results"]] == ["mot"]
         assert held().answered == before + 1
 
@@ -347,9 +401,11 @@ class TestChangeCounter:
     def counter():
         """(rows, total writes) of the change counter, as committed."""
         with model.meta.engine.connect() as conn:
-            return tuple(conn.execute(sa.text(
-                "SELECT count(*), coalesce(sum(writes), 0) "
-                f"FROM {docsets.CHANGES}")).one())
+            return tuple(
+                conn.execute(
+                    sa.text(f"SELECT count(*), coalesce(sum(writes), 0) FROM {docsets.CHANGES}")
+                ).one()
+            )
 
     def test_rows_stay_bounded_as_backends_come_and_go(self, dataset):
         """Regression: the counter kept a row per PostgreSQL backend that
@@ -363,8 +419,7 @@ class TestChangeCounter:
             for _ in range(10):
                 with engine.connect() as conn:
                     pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-                    conn.execute(sa.text(
-                        "UPDATE angiang_search_index SET name = name WHERE false"))
+                    conn.execute(sa.text("UPDATE angiang_search_index SET name = name WHERE false"))
                     conn.commit()
                 self.wait_until_gone(pid)
         finally:
@@ -378,9 +433,10 @@ class TestChangeCounter:
         """A closed connection's backend exits a moment later."""
         for _ in range(250):
             with model.meta.engine.connect() as conn:
-                if not conn.execute(sa.text(
-                        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
-                        "WHERE pid = :p)"), {"p": pid}).scalar():
+                if not conn.execute(
+                    sa.text("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = :p)"),
+                    {"p": pid},
+                ).scalar():
                     return
             time.sleep(0.02)
         raise AssertionError(f"backend {pid} still there")
@@ -393,11 +449,14 @@ class TestChangeCounter:
             for title in ("beta", "gamma"):
                 with engine.connect() as conn:
                     pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-                    conn.execute(sa.text(
-                        "UPDATE angiang_search_index SET "
-                        "tsv = to_tsvector('simple', :t), "
-                        "tsv_ab = to_tsvector('simple', :t) WHERE id = :i"),
-                        {"t": title, "i": ds["id"]})
+                    conn.execute(
+                        sa.text(
+                            "UPDATE angiang_search_index SET "
+                            "tsv = to_tsvector('simple', :t), "
+                            "tsv_ab = to_tsvector('simple', :t) WHERE id = :i"
+                        ),
+                        {"t": title, "i": ds["id"]},
+                    )
                     conn.commit()
                 self.wait_until_gone(pid)
                 model.Session.remove()

@@ -2,10 +2,10 @@
 (``ckan db upgrade``), never from a request: after ``ckan db clean`` a
 search is refused with a message naming the command, and creates nothing;
 ``ckan db upgrade`` brings the index back."""
-import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
+import pytest
+import sqlalchemy as sa
 from ckan.cli.cli import ckan
 from ckan.lib.search.common import make_connection
 
@@ -21,8 +21,7 @@ pytestmark = [
 
 def _exists(name):
     with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text("SELECT to_regclass(:n) IS NOT NULL"),
-                            {"n": name}).scalar()
+        return conn.execute(sa.text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}).scalar()
 
 
 def test_after_db_clean_only_db_upgrade_brings_the_index_back(cli):

@@ -1,22 +1,22 @@
 """package_search served from PostgreSQL: the q/fq/sort shapes CKAN and the
 extensions send, paging, sorting, facets and errors."""
+
 import datetime as dt
 import json
 import os
 import re
-
-import pytest
-import sqlalchemy as sa
 
 import ckan.lib.search as search
 import ckan.logic as logic
 import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
-from ckan.lib.helpers import url_for
+import pytest
+import sqlalchemy as sa
 
 from ckanext.angiang.search import backend
-from .helpers import SEARCH_PLUGINS, facet, names, search as anon_search
+
+from .helpers import SEARCH_PLUGINS, facet, names
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SEARCH_PLUGINS),
@@ -36,25 +36,35 @@ def agency():
 @pytest.fixture
 def dataset(agency):
     """factories.Dataset in an agency unless one is given (Art. 8.2)."""
+
     def make(**kw):
         kw.setdefault("owner_org", agency["id"])
         return factories.Dataset(**kw)
+
     return make
 
 
 class TestQueryShapes:
     def test_free_text_fields_and_weights(self, dataset):
         org = factories.Organization(name="so-tai-chinh", title="Sở Tài chính")
-        dataset(name="ngan-sach", title="Ngân sách tỉnh", owner_org=org["id"],
-                          notes="Dự toán thu chi", tags=[{"name": "tài chính"}])
-        dataset(name="khac", title="Khác",
-                          resources=[{"url": "http://x/y.csv", "name": "Ngân sách chi tiết"}])
+        dataset(
+            name="ngan-sach",
+            title="Ngân sách tỉnh",
+            owner_org=org["id"],
+            notes="Dự toán thu chi",
+            tags=[{"name": "tài chính"}],
+        )
+        dataset(
+            name="khac",
+            title="Khác",
+            resources=[{"url": "http://x/y.csv", "name": "Ngân sách chi tiết"}],
+        )
         # title beats a resource name
         assert names(call(q="ngân sách")) == ["ngan-sach", "khac"]
         # the agency's title (its name lost the Vietnamese letters)
         assert names(call(q="Sở Tài chính")) == ["ngan-sach"]
         assert names(call(q="dự toán")) == ["ngan-sach"]
-        assert names(call(q="tags:\"tài chính\"")) == ["ngan-sach"]
+        assert names(call(q='tags:"tài chính"')) == ["ngan-sach"]
         assert names(call(q="title:khác")) == ["khac"]
         assert names(call(q="res_name:chi")) == ["khac"]
 
@@ -73,21 +83,25 @@ class TestQueryShapes:
         org_b = factories.Organization(name="org-b")
         org_c = factories.Organization(name="org-c")
         grp = factories.Group(name="grp-x")
-        dataset(name="d1", owner_org=org_a["id"],
-                          extras=[{"key": "harvest_source_id", "value": "src-1"}])
+        dataset(
+            name="d1",
+            owner_org=org_a["id"],
+            extras=[{"key": "harvest_source_id", "value": "src-1"}],
+        )
         dataset(name="d2", owner_org=org_b["id"], groups=[{"id": grp["id"]}])
         dataset(name="d3", owner_org=org_c["id"])
         dataset(name="h1", type="harvest", owner_org=org_c["id"])
         assert names(call(fq='+harvest_source_id:"src-1"')) == ["d1"]
-        assert sorted(names(call(fq="organization:org-a OR organization:org-b",
-                                 sort="id asc"))) == ["d1", "d2"]
+        assert sorted(
+            names(call(fq="organization:org-a OR organization:org-b", sort="id asc"))
+        ) == ["d1", "d2"]
         assert sorted(names(call(fq="-groups:grp-x -dataset_type:harvest"))) == ["d1", "d3"]
-        everything = call(fq="+dataset_type:*", include_private=True,
-                          **{"fq_list": ["-dataset_type:harvest"]})
+        everything = call(
+            fq="+dataset_type:*", include_private=True, **{"fq_list": ["-dataset_type:harvest"]}
+        )
         assert "h1" not in names(everything)
         since = (dt.datetime.utcnow() - dt.timedelta(hours=1)).isoformat() + "Z"
-        recent = call(fq_list=[f"metadata_modified:[{since} TO NOW]",
-                               "-dataset_type:harvest"])
+        recent = call(fq_list=[f"metadata_modified:[{since} TO NOW]", "-dataset_type:harvest"])
         assert sorted(names(recent)) == ["d1", "d2", "d3"]
         assert call(fq_list=["metadata_modified:[* TO NOW-1DAY]"])["count"] == 0
         result = call(sort="id asc", rows=10)
@@ -98,8 +112,9 @@ class TestQueryShapes:
         dataset(name="d1")
         res = helpers.call_action(
             "package_search",
-            q="*:*", fq_list=["-dataset_type:harvest",
-                              "metadata_modified:[2020-01-01T00:00:00Z TO NOW]"])
+            q="*:*",
+            fq_list=["-dataset_type:harvest", "metadata_modified:[2020-01-01T00:00:00Z TO NOW]"],
+        )
         assert names(res) == ["d1"]
 
     def test_get_index_and_package_show_from_the_index(self, dataset):
@@ -112,10 +127,8 @@ class TestQueryShapes:
         assert shown["title"] == "Từ chỉ mục"
 
     def test_range_and_wildcards(self, dataset):
-        dataset(name="warandpeace", extras=[{"key": "issued_date",
-                                                      "value": "2020-05-01"}])
-        dataset(name="annakarenina", extras=[{"key": "issued_date",
-                                                       "value": "2024-05-01"}])
+        dataset(name="warandpeace", extras=[{"key": "issued_date", "value": "2020-05-01"}])
+        dataset(name="annakarenina", extras=[{"key": "issued_date", "value": "2024-05-01"}])
         assert names(call(q="name:warand*")) == ["warandpeace"]
         assert names(call(q="name:*karenin?")) == ["annakarenina"]
         assert names(call(q="issued_date:[2023-01-01T00:00:00Z TO *]")) == ["annakarenina"]
@@ -125,6 +138,7 @@ class TestQueryShapes:
     def test_ext_bbox(self, dataset):
         def geo(x, y):
             return json.dumps({"type": "Point", "coordinates": [x, y]})
+
         dataset(name="long-xuyen", extras=[{"key": "spatial", "value": geo(105.43, 10.38)}])
         dataset(name="ha-noi", extras=[{"key": "spatial", "value": geo(105.85, 21.03)}])
         dataset(name="no-place")
@@ -134,13 +148,28 @@ class TestQueryShapes:
             call(ext_bbox="110,5,100")
 
     def test_ckanext_spatial_frange_filter_is_understood(self, dataset):
-        dataset(name="box", extras=[{"key": "spatial", "value": json.dumps(
-            {"type": "Polygon", "coordinates": [[[105, 10], [106, 10], [106, 11],
-                                                 [105, 11], [105, 10]]]})}])
+        dataset(
+            name="box",
+            extras=[
+                {
+                    "key": "spatial",
+                    "value": json.dumps(
+                        {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [[105, 10], [106, 10], [106, 11], [105, 11], [105, 10]]
+                            ],
+                        }
+                    ),
+                }
+            ],
+        )
         conn = search.make_connection()
-        bf = ("div(mul(mul(max(0,sub(min(105.5,maxx),max(104,minx))),"
-              "max(0,sub(min(10.5,maxy),max(9,miny)))),2),"
-              "add(2.25,mul(sub(maxy,miny),sub(maxx,minx))))")
+        bf = (
+            "div(mul(mul(max(0,sub(min(105.5,maxx),max(104,minx))),"
+            "max(0,sub(min(10.5,maxy),max(9,miny)))),2),"
+            "add(2.25,mul(sub(maxy,miny),sub(maxx,minx))))"
+        )
         hits = conn.search(q="*:*", fq=["{!frange incl=false l=0 u=1}" + bf], fl="name")
         assert [d["name"] for d in hits.docs] == ["box"]
         envelope = "{!field f=spatial_geom}Intersects(ENVELOPE(107, 108, 11, 10))"
@@ -150,18 +179,33 @@ class TestQueryShapes:
 class TestPagingAndSorting:
     @pytest.fixture
     def catalogue(self, dataset):
-        titles = ["Đất đai", "An ninh", "Dân số", "Bảo hiểm", "Zeta", "y tế",
-                  "Ăn uống", "Dân số"] * 3
+        titles = [
+            "Đất đai",
+            "An ninh",
+            "Dân số",
+            "Bảo hiểm",
+            "Zeta",
+            "y tế",
+            "Ăn uống",
+            "Dân số",
+        ] * 3
         for i, title in enumerate(titles):
-            dataset(name=f"ds-{i:02d}", title=f"{title} {i % 4}",
-                              notes="dữ liệu chung")
+            dataset(name=f"ds-{i:02d}", title=f"{title} {i % 4}", notes="dữ liệu chung")
         return len(titles)
 
-    @pytest.mark.parametrize("sort", [
-        None, "score desc, metadata_modified desc", "title_string asc",
-        "title_string desc", "metadata_modified desc", "metadata_created asc",
-        "name asc", "id desc",
-    ])
+    @pytest.mark.parametrize(
+        "sort",
+        [
+            None,
+            "score desc, metadata_modified desc",
+            "title_string asc",
+            "title_string desc",
+            "metadata_modified desc",
+            "metadata_created asc",
+            "name asc",
+            "id desc",
+        ],
+    )
     def test_pages_never_overlap_and_counts_are_stable(self, catalogue, sort):
         seen = []
         counts = set()
@@ -194,8 +238,7 @@ class TestPagingAndSorting:
         for i in range(5):
             dataset(name=f"title-{i}", title=f"Giá lúa gạo {i}", notes="bảng giá")
         for i in range(6):
-            dataset(name=f"notes-{i}", title=f"Bảng {i}",
-                    notes="giá lúa gạo theo tháng")
+            dataset(name=f"notes-{i}", title=f"Bảng {i}", notes="giá lúa gạo theo tháng")
         dataset(name="other", title="Khác", notes="không liên quan")
         seen = []
         for start in range(0, 14, 3):
@@ -214,19 +257,22 @@ class TestPagingAndSorting:
             if not firsts or firsts[-1] != word:
                 firsts.append(word)
         # a < ă < b < d < đ < y < z, case folded (PostgreSQL ICU "vi")
-        assert firsts == ["An ninh", "Ăn uống", "Bảo hiểm", "Dân số", "Đất đai",
-                          "y tế", "Zeta"]
+        assert firsts == ["An ninh", "Ăn uống", "Bảo hiểm", "Dân số", "Đất đai", "y tế", "Zeta"]
 
     def test_sort_by_metadata_modified(self, catalogue):
-        dates = [r["metadata_modified"]
-                 for r in call(sort="metadata_modified desc", rows=100)["results"]]
+        dates = [
+            r["metadata_modified"] for r in call(sort="metadata_modified desc", rows=100)["results"]
+        ]
         assert dates == sorted(dates, reverse=True)
 
     def test_sort_without_direction_is_a_query_error(self, app):
         with pytest.raises(search.SearchQueryError):
             call(sort="metadata_modified")
-        res = app.get("/api/3/action/package_search",
-                      query_string={"sort": "title_string sideways"}, status=400)
+        res = app.get(
+            "/api/3/action/package_search",
+            query_string={"sort": "title_string sideways"},
+            status=400,
+        )
         assert res.json["error"]["__type"] == "Search Query Error"
 
 
@@ -235,17 +281,25 @@ class TestFacets:
     def catalogue(self, dataset):
         org_a = factories.Organization(name="org-a", title="Sở A")
         org_b = factories.Organization(name="org-b", title="Sở B")
-        vocab = helpers.call_action("vocabulary_create", name="chu_de",
-                                    tags=[{"name": "kinh-te"}, {"name": "y-te"}])
+        vocab = helpers.call_action(
+            "vocabulary_create", name="chu_de", tags=[{"name": "kinh-te"}, {"name": "y-te"}]
+        )
         for i in range(6):
             dataset(
-                name=f"a{i}", owner_org=(org_a if i < 4 else org_b)["id"],
-                tags=[{"name": "chung"}, {"name": f"t{i % 2}"},
-                      {"name": "kinh-te", "vocabulary_id": vocab["id"]}],
+                name=f"a{i}",
+                owner_org=(org_a if i < 4 else org_b)["id"],
+                tags=[
+                    {"name": "chung"},
+                    {"name": f"t{i % 2}"},
+                    {"name": "kinh-te", "vocabulary_id": vocab["id"]},
+                ],
                 extras=[{"key": "frequency", "value": "ANNUAL" if i % 3 else "MONTHLY"}],
-                resources=[{"url": "http://x/1", "format": "CSV"},
-                           {"url": "http://x/2", "format": "CSV"},
-                           {"url": "http://x/3", "format": "XLSX" if i == 0 else "CSV"}])
+                resources=[
+                    {"url": "http://x/1", "format": "CSV"},
+                    {"url": "http://x/2", "format": "CSV"},
+                    {"url": "http://x/3", "format": "XLSX" if i == 0 else "CSV"},
+                ],
+            )
 
     def test_counts_cover_the_whole_result_not_the_page(self, catalogue):
         result = call(rows=1, **{"facet.field": ["organization", "tags", "res_format"]})
@@ -254,8 +308,9 @@ class TestFacets:
         assert facet(result, "tags") == {"chung": 6, "t0": 3, "t1": 3}
         # a dataset with three CSV resources counts once
         assert facet(result, "res_format") == {"CSV": 6, "XLSX": 1}
-        titles = {i["name"]: i["display_name"]
-                  for i in result["search_facets"]["organization"]["items"]}
+        titles = {
+            i["name"]: i["display_name"] for i in result["search_facets"]["organization"]["items"]
+        }
         assert titles == {"org-a": "Sở A", "org-b": "Sở B"}
 
     def test_facets_follow_the_query(self, catalogue):
@@ -265,19 +320,40 @@ class TestFacets:
 
     def test_limit_mincount_and_ties(self, catalogue):
         conn = search.make_connection()
-        fields = conn.search(q="*:*", rows=0, facet="true", **{
-            "facet.field": ["tags"], "facet.limit": 2, "facet.mincount": 1,
-        }).facets["facet_fields"]
+        fields = conn.search(
+            q="*:*",
+            rows=0,
+            facet="true",
+            **{
+                "facet.field": ["tags"],
+                "facet.limit": 2,
+                "facet.mincount": 1,
+            },
+        ).facets["facet_fields"]
         # count descending, equal counts by value: chung 6, then t0 (t0 < t1)
         assert fields["tags"] == ["chung", 6, "t0", 3]
-        fields = conn.search(q="*:*", rows=0, facet="true", **{
-            "facet.field": ["tags"], "facet.limit": -1, "facet.mincount": 4,
-        }).facets["facet_fields"]
+        fields = conn.search(
+            q="*:*",
+            rows=0,
+            facet="true",
+            **{
+                "facet.field": ["tags"],
+                "facet.limit": -1,
+                "facet.mincount": 4,
+            },
+        ).facets["facet_fields"]
         assert fields["tags"] == ["chung", 6]
-        fields = conn.search(q="*:*", rows=0, facet="true", **{
-            "facet.field": ["tags", "organization"], "facet.limit": -1,
-            "f.organization.facet.limit": 1, "facet.sort": "index",
-        }).facets["facet_fields"]
+        fields = conn.search(
+            q="*:*",
+            rows=0,
+            facet="true",
+            **{
+                "facet.field": ["tags", "organization"],
+                "facet.limit": -1,
+                "f.organization.facet.limit": 1,
+                "facet.sort": "index",
+            },
+        ).facets["facet_fields"]
         assert fields["tags"] == ["chung", 6, "t0", 3, "t1", 3]
         assert fields["organization"] == ["org-a", 4]
 
@@ -295,16 +371,19 @@ class TestFacets:
 
     @pytest.mark.parametrize("concurrent", ["true", "false"])
     def test_counts_see_the_writes_of_their_own_transaction(
-            self, dataset, ckan_config, monkeypatch, concurrent):
+        self, dataset, ckan_config, monkeypatch, concurrent
+    ):
         # facets are counted on a second connection only while the
         # transaction has written nothing (it could not see those rows)
-        monkeypatch.setitem(ckan_config,
-                            "ckanext.angiang.search.concurrent_facets", concurrent)
+        monkeypatch.setitem(ckan_config, "ckanext.angiang.search.concurrent_facets", concurrent)
         first = dataset(name="committed", tags=[{"name": "chung"}])
         unsaved = helpers.call_action(
-            "package_create", context={"defer_commit": True},
-            name="uncommitted", owner_org=first["owner_org"],
-            tags=[{"name": "chung"}])
+            "package_create",
+            context={"defer_commit": True},
+            name="uncommitted",
+            owner_org=first["owner_org"],
+            tags=[{"name": "chung"}],
+        )
         # CKAN indexes on commit; index it in the open transaction instead
         logic.index_update_package({}, unsaved["id"], defer_commit=True)
         result = call(**{"facet.field": ["tags", "organization"]})
@@ -316,8 +395,9 @@ class TestFacets:
         assert facet(result, "tags") == {"chung": 1}
 
     def test_mincount_zero_does_not_list_values_outside_the_result(self, catalogue):
-        result = call(fq="organization:org-b",
-                      **{"facet.field": ["organization"], "facet.mincount": 0})
+        result = call(
+            fq="organization:org-b", **{"facet.field": ["organization"], "facet.mincount": 0}
+        )
         assert facet(result, "organization") == {"org-b": 2}
 
     def test_extras_and_vocabulary_facets(self, catalogue):
@@ -330,13 +410,16 @@ class TestFacets:
 
 
 class TestErrors:
-    @pytest.mark.parametrize("q", ['title:"unterminated', "name:(a OR b",
-                                   "metadata_modified:[yesterday TO NOW]", "x:[1 TO"])
+    @pytest.mark.parametrize(
+        "q",
+        ['title:"unterminated', "name:(a OR b", "metadata_modified:[yesterday TO NOW]", "x:[1 TO"],
+    )
     def test_unparseable_queries_are_400_with_a_message(self, app, q):
         res = app.get("/api/3/action/package_search", query_string={"q": q}, status=400)
         assert res.json["error"]["__type"] == "Search Query Error"
-        assert "Cannot parse" in res.json["error"]["message"] or \
-            "date" in res.json["error"]["message"]
+        assert (
+            "Cannot parse" in res.json["error"]["message"] or "date" in res.json["error"]["message"]
+        )
         res = app.get("/dataset/", query_string={"q": q}, status=400)
         assert "Invalid search query" in res.body
 
@@ -391,6 +474,7 @@ class TestIndexLifecycle:
 
     def test_cli_rebuild_clear_check_show(self, dataset, cli, index_rows):
         from ckan.cli.cli import ckan
+
         dataset(name="one")
         dataset(name="two")
         result = cli.invoke(ckan, ["search-index", "clear"])
@@ -404,13 +488,13 @@ class TestIndexLifecycle:
         result = cli.invoke(ckan, ["search-index", "show", "one"])
         assert result.exit_code == 0 and "one" in result.output
 
-    def test_cli_rebuild_fast_in_forked_processes(self, dataset, ckan_config,
-                                                   index_rows):
+    def test_cli_rebuild_fast_in_forked_processes(self, dataset, ckan_config, index_rows):
         # `ckan search-index rebuild-fast` forks a process per CPU; each must
         # not reuse a database connection it inherited (it hangs or fails
         # with "PGRES_TUPLES_OK"): backend._forget_inherited_connections
         import subprocess
         import sys
+
         for n in range(4):
             dataset(name=f"fast-{n}")
         search.clear_all()
@@ -419,7 +503,10 @@ class TestIndexLifecycle:
         ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
         done = subprocess.run(
             [ckan_bin, "-c", ckan_config["__file__"], "search-index", "rebuild-fast"],
-            capture_output=True, text=True, timeout=180)
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert "Error" not in done.stderr, done.stderr[-2000:]
         assert index_rows() == {f"fast-{n}": "active" for n in range(4)}
@@ -428,19 +515,23 @@ class TestIndexLifecycle:
         import ckan.lib.search.common as common
         import ckan.lib.search.index as index
         import ckan.lib.search.query as query
+
         import ckanext.harvest.logic.action.update as harvest_update
+
         for module in (common, index, query, search, harvest_update):
             assert module.make_connection is backend.make_connection, module
         assert search.is_available()
 
     def test_harvest_source_clear_query(self, dataset, index_rows):
-        dataset(name="from-source", extras=[{"key": "harvest_source_id",
-                                                       "value": "src-9"}])
+        dataset(name="from-source", extras=[{"key": "harvest_source_id", "value": "src-9"}])
         dataset(name="kept")
-        from ckanext.harvest.logic.action.update import make_connection
         from ckan.common import config
+
+        from ckanext.harvest.logic.action.update import make_connection
+
         make_connection().delete(
-            q=f' +harvest_source_id:"src-9" +site_id:"{config["ckan.site_id"]}" ')
+            q=f' +harvest_source_id:"src-9" +site_id:"{config["ckan.site_id"]}" '
+        )
         assert index_rows() == {"kept": "active"}
 
 
@@ -453,29 +544,40 @@ class TestPlans:
         table, and n package_create calls would take minutes): a word in
         nine rows of ten, and long descriptions, stored out of the row as
         real ones are."""
-        model.Session.execute(sa.text(
-            "INSERT INTO angiang_search_index (index_id, id, site_id, name, "
-            "state, capacity, permission_labels, doc, tsv, tsv_ab) "
-            "SELECT md5(i::text), i::text, 'default', 'ds-' || i, 'active', "
-            "'public', ARRAY['public'], '{}'::jsonb, v.tsv, "
-            "ts_filter(v.tsv, '{a,b}') FROM generate_series(1, :n) AS i, "
-            "LATERAL (SELECT to_tsvector('angiang_unaccent', "
-            "CASE WHEN i % 10 = 0 THEN 'hiem' ELSE 'pho bien' END || ' ' || "
-            "(SELECT string_agg(md5((i * 1000 + j)::text), ' ') "
-            "FROM generate_series(1, 120) AS j)) AS tsv) AS v"), {"n": n})
+        model.Session.execute(
+            sa.text(
+                "INSERT INTO angiang_search_index (index_id, id, site_id, name, "
+                "state, capacity, permission_labels, doc, tsv, tsv_ab) "
+                "SELECT md5(i::text), i::text, 'default', 'ds-' || i, 'active', "
+                "'public', ARRAY['public'], '{}'::jsonb, v.tsv, "
+                "ts_filter(v.tsv, '{a,b}') FROM generate_series(1, :n) AS i, "
+                "LATERAL (SELECT to_tsvector('angiang_unaccent', "
+                "CASE WHEN i % 10 = 0 THEN 'hiem' ELSE 'pho bien' END || ' ' || "
+                "(SELECT string_agg(md5((i * 1000 + j)::text), ' ') "
+                "FROM generate_series(1, 120) AS j)) AS tsv) AS v"
+            ),
+            {"n": n},
+        )
         model.Session.commit()
         with model.meta.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
-                sa.text("ANALYZE angiang_search_index"))
+                sa.text("ANALYZE angiang_search_index")
+            )
 
     def test_a_frequent_word_is_matched_through_the_index(self):
         """Regression: with the column's statistics the planner scanned the
         table (reading every vector) for a frequent word, which the search
         then forced away with SET LOCAL enable_seqscan = off."""
         self.fill(3000)
-        plan = "\n".join(r[0] for r in model.Session.execute(sa.text(
-            "EXPLAIN SELECT count(*) FROM angiang_search_index "
-            "WHERE tsv @@ to_tsquery('angiang_unaccent', 'pho')")))
+        plan = "\n".join(
+            r[0]
+            for r in model.Session.execute(
+                sa.text(
+                    "EXPLAIN SELECT count(*) FROM angiang_search_index "
+                    "WHERE tsv @@ to_tsquery('angiang_unaccent', 'pho')"
+                )
+            )
+        )
         assert "angiang_search_index_tsv_idx" in plan, plan
         assert "Seq Scan" not in plan, plan
 

@@ -1,11 +1,11 @@
 """Vietnamese search (issue 3, item 3): words typed without diacritics find
 the accented titles; an exact-accent match and a phrase rank first."""
-import unicodedata
 
-import pytest
+import unicodedata
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from .helpers import SEARCH_PLUGINS, names, search
 
@@ -17,8 +17,9 @@ pytestmark = [
 
 @pytest.fixture
 def agency():
-    return factories.Organization(name="s-nong-nghip-va-moi-trng",
-                                  title="Sở Nông nghiệp và Môi trường")
+    return factories.Organization(
+        name="s-nong-nghip-va-moi-trng", title="Sở Nông nghiệp và Môi trường"
+    )
 
 
 def make(agency, name, title, **kw):

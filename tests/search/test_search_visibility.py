@@ -7,12 +7,12 @@ dataset search page, agency and group pages, home page, action API,
 autocomplete (action and util API), dashboard and user pages, Atom feeds,
 DCAT catalogue (RDF and JSON).
 """
-import json
 
-import pytest
+import json
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan.lib.helpers import url_for
 
 from .helpers import SEARCH_PLUGINS, facet, names, search
@@ -35,27 +35,53 @@ def world():
     outsider = factories.UserWithToken()
     sysadmin = factories.SysadminWithToken()
     org_a = factories.Organization(
-        name="so-a", title="Sở A",
-        users=[{"name": creator["name"], "capacity": "editor"},
-               {"name": colleague["name"], "capacity": "editor"}])
+        name="so-a",
+        title="Sở A",
+        users=[
+            {"name": creator["name"], "capacity": "editor"},
+            {"name": colleague["name"], "capacity": "editor"},
+        ],
+    )
     factories.Organization(
-        name="so-b", title="Sở B",
-        users=[{"name": outsider["name"], "capacity": "admin"}])
-    group = factories.Group(name="nhom-g", users=[{"name": creator["name"],
-                                                   "capacity": "admin"}])
+        name="so-b", title="Sở B", users=[{"name": outsider["name"], "capacity": "admin"}]
+    )
+    group = factories.Group(name="nhom-g", users=[{"name": creator["name"], "capacity": "admin"}])
     context = {"user": creator["name"], "ignore_auth": False}
     common = dict(owner_org=org_a["id"], groups=[{"name": group["name"]}])
-    helpers.call_action("package_create", context=dict(context), name=PUBLIC,
-                        title=PUBLIC_TITLE, tags=[{"name": "chung"}], **common)
-    helpers.call_action("package_create", context=dict(context), name=PRIVATE,
-                        title=PRIVATE_TITLE, private=True,
-                        tags=[{"name": "chung"}, {"name": SECRET_TAG}],
-                        resources=[{"url": "http://x/a.csv", "format": "XLSX"}],
-                        **common)
-    helpers.call_action("package_create", context=dict(context), name=DRAFT,
-                        title=DRAFT_TITLE, state="draft", **common)
-    return dict(creator=creator, colleague=colleague, outsider=outsider,
-                sysadmin=sysadmin, org=org_a, group=group)
+    helpers.call_action(
+        "package_create",
+        context=dict(context),
+        name=PUBLIC,
+        title=PUBLIC_TITLE,
+        tags=[{"name": "chung"}],
+        **common,
+    )
+    helpers.call_action(
+        "package_create",
+        context=dict(context),
+        name=PRIVATE,
+        title=PRIVATE_TITLE,
+        private=True,
+        tags=[{"name": "chung"}, {"name": SECRET_TAG}],
+        resources=[{"url": "http://x/a.csv", "format": "XLSX"}],
+        **common,
+    )
+    helpers.call_action(
+        "package_create",
+        context=dict(context),
+        name=DRAFT,
+        title=DRAFT_TITLE,
+        state="draft",
+        **common,
+    )
+    return dict(
+        creator=creator,
+        colleague=colleague,
+        outsider=outsider,
+        sysadmin=sysadmin,
+        org=org_a,
+        group=group,
+    )
 
 
 def headers(user):
@@ -73,9 +99,13 @@ class TestPrivateDatasets:
     @pytest.mark.parametrize("who", [None, "outsider"])
     def test_api_results_counts_and_facets(self, world, who):
         user = world[who] if who else None
-        result = as_user(user, q="Xyzzy", include_private=True, include_drafts=True,
-                         **{"facet.field": ["tags", "res_format", "organization",
-                                            "groups"]})
+        result = as_user(
+            user,
+            q="Xyzzy",
+            include_private=True,
+            include_drafts=True,
+            **{"facet.field": ["tags", "res_format", "organization", "groups"]},
+        )
         assert names(result) == [PUBLIC]
         assert result["count"] == 1
         assert SECRET_TAG not in facet(result, "tags")
@@ -88,8 +118,9 @@ class TestPrivateDatasets:
         assert as_user(user, fq="capacity:private", include_private=True)["count"] == 0
 
     def test_members_of_the_agency_see_private_datasets(self, world):
-        result = as_user(world["colleague"], q="Xyzzy", include_private=True,
-                         **{"facet.field": ["tags"]})
+        result = as_user(
+            world["colleague"], q="Xyzzy", include_private=True, **{"facet.field": ["tags"]}
+        )
         assert sorted(names(result)) == [PUBLIC, PRIVATE]
         assert facet(result, "tags") == {"chung": 2, SECRET_TAG: 1}
 
@@ -107,21 +138,24 @@ class TestPrivateDatasets:
             body = app.get(page, headers=headers(user)).body
             assert PRIVATE_TITLE not in body, page
             assert SECRET_TAG not in body or "tags=" + SECRET_TAG in page, page
-        body = app.get(url_for("organization.read", id="so-a"),
-                       headers=headers(user)).body
+        body = app.get(url_for("organization.read", id="so-a"), headers=headers(user)).body
         assert PUBLIC_TITLE in body
         assert "1 dataset found" in body
 
     def test_agency_page_shows_private_datasets_to_members(self, app, world):
-        body = app.get(url_for("organization.read", id="so-a"),
-                       headers=headers(world["colleague"])).body
+        body = app.get(
+            url_for("organization.read", id="so-a"), headers=headers(world["colleague"])
+        ).body
         assert PRIVATE_TITLE in body and "2 datasets found" in body
 
     @pytest.mark.parametrize("who", [None, "outsider"])
     def test_autocomplete(self, app, world, who):
         user = world[who] if who else None
-        res = app.get("/api/2/util/dataset/autocomplete",
-                      query_string={"incomplete": "Xyzzy"}, headers=headers(user))
+        res = app.get(
+            "/api/2/util/dataset/autocomplete",
+            query_string={"incomplete": "Xyzzy"},
+            headers=headers(user),
+        )
         got = [r["name"] for r in res.json["ResultSet"]["Result"]]
         assert got == [PUBLIC]
         context = {"ignore_auth": False, "user": user["name"] if user else ""}
@@ -130,8 +164,7 @@ class TestPrivateDatasets:
 
     def test_dashboard_and_user_pages(self, app, world):
         # the outsider's dashboard and the creator's public profile
-        body = app.get(url_for("dashboard.datasets"),
-                       headers=headers(world["outsider"])).body
+        body = app.get(url_for("dashboard.datasets"), headers=headers(world["outsider"])).body
         assert PRIVATE_TITLE not in body
         profile = url_for("user.read", id=world["creator"]["name"])
         for who in (None, world["outsider"]):
@@ -142,9 +175,13 @@ class TestPrivateDatasets:
         assert PRIVATE_TITLE in body and DRAFT_TITLE in body
 
     def test_feeds(self, app, world):
-        for feed in ("/feeds/dataset.atom", "/feeds/organization/so-a.atom",
-                     "/feeds/group/nhom-g.atom", f"/feeds/tag/{SECRET_TAG}.atom",
-                     "/feeds/custom.atom?q=Xyzzy"):
+        for feed in (
+            "/feeds/dataset.atom",
+            "/feeds/organization/so-a.atom",
+            "/feeds/group/nhom-g.atom",
+            f"/feeds/tag/{SECRET_TAG}.atom",
+            "/feeds/custom.atom?q=Xyzzy",
+        ):
             body = app.get(feed).body
             assert PRIVATE_TITLE not in body, feed
         assert PUBLIC_TITLE in app.get("/feeds/dataset.atom").body
@@ -154,8 +191,7 @@ class TestPrivateDatasets:
         user = world[who] if who else None
         ttl = app.get("/catalog.ttl", headers=headers(user)).body
         assert PUBLIC_TITLE in ttl and PRIVATE_TITLE not in ttl
-        ttl = app.get("/catalog.ttl", query_string={"q": "Xyzzy"},
-                      headers=headers(user)).body
+        ttl = app.get("/catalog.ttl", query_string={"q": "Xyzzy"}, headers=headers(user)).body
         assert PRIVATE_TITLE not in ttl
         datasets = json.loads(app.get("/dcat.json", headers=headers(user)).body)
         titles = {d.get("title") for d in datasets}
@@ -172,8 +208,7 @@ class TestDrafts:
             user = world[who] if who else None
             result = as_user(user, q="Xyzzy", include_drafts=True, include_private=True)
             assert DRAFT not in names(result), who
-        result = as_user(world["creator"], q="Xyzzy", include_drafts=True,
-                         include_private=True)
+        result = as_user(world["creator"], q="Xyzzy", include_drafts=True, include_private=True)
         assert DRAFT in names(result)
         # and sysadmins
         result = as_user(world["sysadmin"], q="Xyzzy", include_drafts=True)
@@ -193,8 +228,7 @@ class TestDrafts:
 def test_the_search_backend_applies_ckans_labels_unchanged(world):
     """The search backend adds no rule of its own: without the ``angiang``
     plugin CKAN's labels let the agency's members list a draft."""
-    result = as_user(world["colleague"], q="Xyzzy", include_drafts=True,
-                     include_private=True)
+    result = as_user(world["colleague"], q="Xyzzy", include_drafts=True, include_private=True)
     assert DRAFT in names(result)
 
 
@@ -206,8 +240,7 @@ class TestTrash:
         for name in (PUBLIC, PRIVATE):
             helpers.call_action("package_delete", id=name)
         # the trash page's query (+state:deleted, as sysadmin)
-        result = helpers.call_action("package_search", fq="+state:deleted",
-                                     include_private=True)
+        result = helpers.call_action("package_search", fq="+state:deleted", include_private=True)
         assert sorted(names(result)) == [PUBLIC, PRIVATE]
         # nobody else finds them, whatever they ask for
         for who in (None, "outsider"):

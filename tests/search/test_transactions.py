@@ -4,12 +4,12 @@ CKAN's ``commit()`` of the index (``PackageSearchIndex.commit``,
 ``ckan.lib.search.commit``) is called in the middle of actions, e.g. by
 ckanext-harvest's ``harvest_sources_reindex``; the index rows are written
 in the action's transaction and become durable with it."""
-import pytest
-import sqlalchemy as sa
 
 import ckan.logic as logic
 import ckan.model as model
 import ckan.tests.factories as factories
+import pytest
+import sqlalchemy as sa
 from ckan.lib import search
 from ckan.lib.search.index import clear_index
 
@@ -36,8 +36,7 @@ def test_commit_leaves_the_callers_writes_to_the_caller():
     model.Session.flush()  # the caller's half-done, unflushed-to-disk work
     search.commit()  # what harvest_sources_reindex does mid-action
     model.Session.rollback()  # the action fails afterwards
-    assert _committed("SELECT title FROM \"group\" WHERE id = :i",
-                      i=org["id"]) == "Sở trước"
+    assert _committed('SELECT title FROM "group" WHERE id = :i', i=org["id"]) == "Sở trước"
 
 
 def test_commit_flushes_no_pending_orm_change():
@@ -45,8 +44,7 @@ def test_commit_flushes_no_pending_orm_change():
     model.Group.get(org["id"]).title = "Chưa ghi"  # pending, not flushed
     search.commit()
     model.Session.rollback()
-    assert _committed("SELECT title FROM \"group\" WHERE id = :i",
-                      i=org["id"]) == "Sở trước"
+    assert _committed('SELECT title FROM "group" WHERE id = :i', i=org["id"]) == "Sở trước"
 
 
 def test_an_index_only_transaction_is_still_committed():
@@ -63,16 +61,14 @@ def test_index_writes_of_an_action_follow_the_action():
     """An action that defers its commit and reindexes (as ckanext-harvest's
     ``harvest_source_reindex`` does), then the index's commit(): all of it
     rolls back with the action."""
-    ds = factories.Dataset(owner_org=factories.Organization()["id"],
-                           title="Alpha")
+    ds = factories.Dataset(owner_org=factories.Organization()["id"], title="Alpha")
     model.Package.get(ds["id"]).title = "Beta"
     model.Session.flush()
     logic.index_update_package({"use_cache": False}, ds["id"], defer_commit=True)
-    assert model.Session.execute(sa.text(
-        "SELECT title FROM angiang_search_index")).scalar() == "Beta"
+    assert (
+        model.Session.execute(sa.text("SELECT title FROM angiang_search_index")).scalar() == "Beta"
+    )
     search.commit()
     model.Session.rollback()
-    assert _committed("SELECT title FROM angiang_search_index WHERE id = :i",
-                      i=ds["id"]) == "Alpha"
-    assert _committed("SELECT title FROM package WHERE id = :i",
-                      i=ds["id"]) == "Alpha"
+    assert _committed("SELECT title FROM angiang_search_index WHERE id = :i", i=ds["id"]) == "Alpha"
+    assert _committed("SELECT title FROM package WHERE id = :i", i=ds["id"]) == "Alpha"

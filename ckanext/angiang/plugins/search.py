@@ -2,6 +2,7 @@
 PostgreSQL (:mod:`ckanext.angiang.search`). Without it CKAN uses Solr.
 Who sees what is not decided here: CKAN's permission labels, with the
 draft rule of the ``angiang`` plugin (:mod:`ckanext.angiang.permissions`)."""
+
 from __future__ import annotations
 
 import ckan.plugins as p

@@ -14,12 +14,14 @@ deploys that path). Once installed it stays for the life of the process,
 also when plugins are unloaded: CKAN's test runner unloads every plugin
 before running tests that were written for a site-wide Solr.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import sys
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import ckan.lib.search as search
 import ckan.lib.search.common as common
@@ -41,7 +43,7 @@ def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:
     return PostgresSearchConnection(decode_dates=decode_dates)
 
 
-def check_schema_version(schema_file: Optional[str] = None) -> bool:
+def check_schema_version(schema_file: str | None = None) -> bool:
     """Replaces ``check_solr_schema_version``: with a schema file (only CKAN's
     tests pass one) the original checks the file; otherwise whether the
     index's migrations have been applied (it creates nothing: ``ckan db
@@ -87,7 +89,7 @@ def install(config: Any = None) -> None:
     for module in list(sys.modules.values()):
         try:
             if getattr(module, "make_connection", None) is _original_make_connection:
-                setattr(module, "make_connection", make_connection)
+                setattr(module, "make_connection", make_connection)  # noqa: B010
         except Exception:  # exotic lazy modules; the known ones are plain
             continue
     search.check_solr_schema_version = check_schema_version

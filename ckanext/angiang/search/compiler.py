@@ -16,49 +16,49 @@ Field semantics follow CKAN's Solr schema (``ckan/config/solr/schema.xml``):
 Values only ever reach SQL as bound parameters; field names either select a
 known column or are bound too (``doc -> :p``).
 """
+
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Optional, Union
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
 
 from . import query_parser as qp
+from .date_math import NOT_A_DATE, parse_date
+from .meaning import (
+    ALL,
+    ANY_VALUE,
+    ARRAY_COLUMNS,
+    BBOX,
+    DATE,
+    DATE_COLUMNS,
+    EVERYTHING,
+    NGRAM,
+    NGRAM_FIELDS,
+    NUMERIC_FIELDS,
+    PREFIX,
+    SCALAR_COLUMNS,
+    STRING_ALIASES,
+    TEXT,
+    TEXT_PREFIXES,
+    WORD_RE,
+    _All,
+    classify,
+    clauses,
+    is_date_field,
+    is_default_field,
+    text_form,
+)
 from .messages import N_
 from .text import CONFIG_EXACT, CONFIG_FOLDED, GAP_TOKEN, fold, normalize
 
-SCALAR_COLUMNS = {
-    "index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
-    "organization", "license_id",
-}
-ARRAY_COLUMNS = {"tags", "groups", "res_format", "permission_labels"}
-DATE_COLUMNS = {"metadata_created", "metadata_modified"}
-TEXT_FIELDS = {
-    "text", "title", "notes", "urls", "res_name", "res_description",
-    "author", "maintainer", "author_email", "maintainer_email",
-    "depends_on", "dependency_of", "derives_from", "has_derivation",
-    "links_to", "linked_from", "child_of", "parent_of",
-}
-TEXT_PREFIXES = ("extras_", "res_extras_")
 # Text fields whose words are all in ``tsv`` (so ``tsv @@`` may prefilter).
 # (URLs are not: they are matched on the stored fields.)
-IN_TSV = {"text", "title", "notes", "res_name", "res_description",
-          "author", "maintainer"}
+IN_TSV = {"text", "title", "notes", "res_name", "res_description", "author", "maintainer"}
 URL_FIELDS = ("url", "res_url", "ckan_url", "download_url")
-NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title_folded"}
-STRING_ALIASES = {"title_string": "title"}
-NUMERIC_FIELDS = {"views_total", "views_recent", "resources_accessed_total",
-                  "resources_accessed_recent", "num_resources", "num_tags"}
-
-_WORD_RE = re.compile(r"\w", re.UNICODE)
-
-
-def is_date_field(name: str) -> bool:
-    return name in DATE_COLUMNS or name == "indexed_ts" or name.endswith("_date")
-
-
-def is_text_field(name: Optional[str]) -> bool:
-    return name is None or name in TEXT_FIELDS or name.startswith(TEXT_PREFIXES)
 
 
 class Params:
@@ -84,23 +84,22 @@ class RankTerm:
 class Compiled:
     where: str
     rank_terms: list[RankTerm] = dc_field(default_factory=list)
-    phrase: Optional[str] = None  # free-text words, for the phrase bonus
+    phrase: str | None = None  # free-text words, for the phrase bonus
     node: Any = None  # the query tree (None: local parameters' own forms)
 
 
-#: Pseudo-field the search plugin turns ``ext_bbox`` into (minx,miny,maxx,maxy).
-BBOX_FIELD = "ext_bbox"
-
-
-def bbox_sql(params: "Params", minx: float, miny: float, maxx: float,
-             maxy: float, strict: bool = False) -> str:
+def bbox_sql(
+    params: Params, minx: float, miny: float, maxx: float, maxy: float, strict: bool = False
+) -> str:
     """Datasets whose bounding box intersects the given one (``strict``:
     with an overlap of positive area, as ckanext-spatial's frange filter)."""
     a, b, c, d = (params.add(float(v)) for v in (minx, miny, maxx, maxy))
     op = ">" if strict else ">="
-    return (f"(minx IS NOT NULL AND "
-            f"LEAST(maxx, {c}) - GREATEST(minx, {a}) {op} 0 AND "
-            f"LEAST(maxy, {d}) - GREATEST(miny, {b}) {op} 0)")
+    return (
+        f"(minx IS NOT NULL AND "
+        f"LEAST(maxx, {c}) - GREATEST(minx, {a}) {op} 0 AND "
+        f"LEAST(maxy, {d}) - GREATEST(miny, {b}) {op} 0)"
+    )
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
@@ -109,11 +108,10 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
         minx, miny, maxx, maxy = (float(v) for v in value.split(","))
     except ValueError:
         raise qp.QuerySyntaxError(
-            N_("a bounding box is written minx,miny,maxx,maxy, not “{value}”"),
-            value, value=value)
+            N_("a bounding box is written minx,miny,maxx,maxy, not “{value}”"), value, value=value
+        ) from None
     if minx > maxx or miny > maxy:
-        raise qp.QuerySyntaxError(N_("the bounding box “{value}” is empty"),
-                                  value, value=value)
+        raise qp.QuerySyntaxError(N_("the bounding box “{value}” is empty"), value, value=value)
     return minx, miny, maxx, maxy
 
 
@@ -146,11 +144,12 @@ class Cond:
     """A compiled condition; ``tsq`` is set when it is exactly
     ``tsv @@ tsq``, so that a boolean of word conditions becomes one tsquery:
     one evaluation per row and one GIN index scan instead of one per word."""
+
     sql: str
-    tsq: Optional[str] = None
+    tsq: str | None = None
 
     @classmethod
-    def words(cls, tsq: str) -> "Cond":
+    def words(cls, tsq: str) -> Cond:
         return cls(f"(tsv @@ {tsq})", tsq)
 
 
@@ -158,7 +157,7 @@ class Cond:
 MAX_MM_COMBINATIONS = 64
 
 
-def _k_of_n(tsqs: list[str], k: int) -> Optional[str]:
+def _k_of_n(tsqs: list[str], k: int) -> str | None:
     """One tsquery true when at least ``k`` of ``tsqs`` match."""
     import itertools
     import math as _math
@@ -170,9 +169,15 @@ def _k_of_n(tsqs: list[str], k: int) -> Optional[str]:
         return "(" + " && ".join(tsqs) + ")"
     if _math.comb(n, k) > MAX_MM_COMBINATIONS:
         return None
-    return "(" + " || ".join(
-        "(" + " && ".join(combo) + ")"
-        for combo in itertools.combinations(tsqs, k)) + ")"
+    return (
+        "("
+        + " || ".join("(" + " && ".join(combo) + ")" for combo in itertools.combinations(tsqs, k))
+        + ")"
+    )
+
+
+def _cond(got: Cond | _All) -> Cond:
+    return Cond("TRUE") if isinstance(got, _All) else got
 
 
 class Compiler:
@@ -186,127 +191,95 @@ class Compiler:
         return Compiled(cond.sql if cond else "TRUE", self.rank_terms)
 
     # -- nodes -------------------------------------------------------------
-    def _node(self, node: qp.Node, positive: bool) -> Optional[Cond]:
-        """The condition of ``node``, or None when it constrains nothing (a
-        term made only of punctuation, which Solr's analysers drop too)."""
+    def _node(self, node: qp.Node, positive: bool) -> Cond | None:
+        """The condition of ``node``, or None when it constrains nothing
+        (:mod:`.meaning` says what each node means)."""
+        got = self._visit(node, positive)
+        return None if got is None else _cond(got)
+
+    def _visit(self, node: qp.Node, positive: bool) -> Cond | _All | None:
+        """:func:`.meaning.clauses`'s visitor: a Cond, ALL or None."""
         if isinstance(node, qp.MatchAll):
-            return Cond("TRUE")
+            return ALL
         if isinstance(node, qp.Term):
             result = self._term(node, positive)
             if isinstance(result, str):
-                return Cond(result)
-            return result
+                result = Cond(result)
+            return ALL if result is not None and result.sql == "TRUE" else result
         if isinstance(node, qp.Range):
             return Cond(self._range(node))
         if isinstance(node, qp.Bool):
             return self._bool(node, positive)
         raise TypeError(node)
 
-    def _bool(self, node: qp.Bool, positive: bool) -> Optional[Cond]:
+    def _bool(self, node: qp.Bool, positive: bool) -> Cond | _All | None:
+        c = clauses(node, self._visit, positive)
+        if c is None or isinstance(c, _All):
+            return c
         parts: list[str] = []
         words: list[str] = []  # tsqueries ANDed into one "tsv @@"
-        seen_true = False
-        for clause in node.must:
-            cond = self._node(clause, positive)
-            if cond is None:
-                continue
-            if cond.sql == "TRUE":
-                seen_true = True
-                continue
+        for cond in c.must:
             if cond.tsq:
                 words.append(cond.tsq)
             else:
                 parts.append(cond.sql)
-        shoulds = [c for c in (self._node(c, positive) for c in node.should)
-                   if c is not None]
-        required = node.required_should()
-        if node.min_should is not None:
-            # dropped (empty) clauses do not count against mm
-            dropped = len(node.should) - len(shoulds)
-            required = max(0, required - dropped)
-        required = min(required, len(shoulds))
-        if shoulds and required >= 1:
+        if c.should:
+            shoulds = [_cond(s) for s in c.should]
             combined = None
-            if all(c.tsq for c in shoulds):
-                combined = _k_of_n([c.tsq for c in shoulds], required)
+            tsqs = [s.tsq for s in shoulds if s.tsq]
+            if len(tsqs) == len(shoulds):
+                combined = _k_of_n(tsqs, c.required)
             if combined is not None:
                 words.append(combined)
             else:
                 # lets PostgreSQL use the indexes, then counts
-                parts.append("(" + " OR ".join(c.sql for c in shoulds) + ")")
-                if required > 1:
-                    count = " + ".join(f"(CASE WHEN {c.sql} THEN 1 ELSE 0 END)"
-                                       for c in shoulds)
-                    parts.append(f"(({count}) >= {int(required)})")
-        for clause in node.must_not:
-            cond = self._node(clause, not positive)
-            if cond is None:
-                continue
+                parts.append("(" + " OR ".join(s.sql for s in shoulds) + ")")
+                if c.required > 1:
+                    count = " + ".join(f"(CASE WHEN {s.sql} THEN 1 ELSE 0 END)" for s in shoulds)
+                    parts.append(f"(({count}) >= {int(c.required)})")
+        for excluded in c.must_not:
+            cond = _cond(excluded)
             if cond.tsq and words:
                 words.append(f"!!{cond.tsq}")
             else:
                 parts.append(f"(({cond.sql}) IS NOT TRUE)")
-        word_cond = None
         if words:
-            word_cond = Cond.words(words[0] if len(words) == 1
-                                   else "(" + " && ".join(words) + ")")
-        if word_cond is not None and not parts:
-            return word_cond
-        if word_cond is not None:
+            word_cond = Cond.words(words[0] if len(words) == 1 else "(" + " && ".join(words) + ")")
+            if not parts:
+                return word_cond
             parts.insert(0, word_cond.sql)
-        if not parts:
-            if seen_true or not (node.must or node.should or node.must_not):
-                return Cond("TRUE")
-            return None
         if len(parts) == 1:
             return Cond(parts[0])
         return Cond("(" + " AND ".join(parts) + ")")
 
-    def _term(self, term: qp.Term, positive: bool) -> Union[None, str, Cond]:
-        name = term.field
-        if name == BBOX_FIELD:
+    def _term(self, term: qp.Term, positive: bool) -> None | str | Cond:
+        kind, name = classify(term)
+        if kind == EVERYTHING:
+            return "TRUE"
+        if kind == BBOX:
             return bbox_sql(self.params, *parse_bbox(term.value))
-        if name is not None and name in STRING_ALIASES:
-            name = STRING_ALIASES[name]
-            return self._string(name, term)
-        if name == "*":
-            if term.value == "*":
-                return "TRUE"
-            name = None
-        if name in NGRAM_FIELDS:
-            return self._ngram(NGRAM_FIELDS[name], term.value)
-        if name is not None and is_date_field(name):
-            return self._date_term(name, term)
-        if is_text_field(name):
+        if kind == TEXT:
             return self._text(name, term, positive)
+        assert name is not None  # only text and everything have no field
+        if kind == NGRAM:
+            return self._ngram(NGRAM_FIELDS[name], term.value)
+        if kind == DATE:
+            return self._date_term(name, term)
         return self._string(name, term)
 
     # -- text ----------------------------------------------------------------
-    def _text(self, name: Optional[str], term: qp.Term, positive: bool
-              ) -> Union[None, str, Cond]:
-        value = term.value
-        kind = "phrase"
-        if term.wildcard and not term.quoted:
-            if value.strip("*?") == "":
-                return self._exists(name) if name not in (None, "text") else "TRUE"
-            first = min(term.wildcard_positions)
-            stem = value[:first]
-            if _WORD_RE.search(stem) and value[first:].strip("*?") == "" \
-                    and value[first] == "*":
-                kind = "prefix"
-                value = stem
-            else:
-                # inner/leading wildcards: search the literal words
-                value = re.sub(r"[*?]", " ", value)
+    def _text(self, name: str | None, term: qp.Term, positive: bool) -> None | str | Cond:
+        kind, value = text_form(term)
+        if kind == ANY_VALUE:
+            return "TRUE" if is_default_field(name) else self._exists(name)
         text = normalize(value)
-        if not _WORD_RE.search(text):
+        if not WORD_RE.search(text):
             return None
-        placeholder = self.params.add(
-            _prefix_lexeme(text) if kind == "prefix" else text)
+        placeholder = self.params.add(_prefix_lexeme(text) if kind == PREFIX else text)
         tq = tsquery(CONFIG_FOLDED, placeholder, kind)
         if positive:
             self.rank_terms.append(RankTerm(placeholder, kind))
-        if name in (None, "text"):
+        if name is None or is_default_field(name):
             return Cond.words(tq)
         source = self._text_source(name)
         field_match = f"(to_tsvector('{CONFIG_FOLDED}', {source}) @@ {tq})"
@@ -340,7 +313,7 @@ class Compiler:
         return f"(strpos({column}, {self.params.add(needle)}) > 0)"
 
     # -- exact strings -------------------------------------------------------
-    def _exists(self, name: Optional[str]) -> str:
+    def _exists(self, name: str | None) -> str:
         if name is None:
             return "TRUE"
         if name in SCALAR_COLUMNS or name in DATE_COLUMNS:
@@ -357,44 +330,43 @@ class Compiler:
             f"WHEN 'array' THEN doc -> {f} ELSE jsonb_build_array(doc -> {f}) END)"
         )
 
-    def _string(self, name: Optional[str], term: qp.Term) -> str:
+    def _string(self, name: str | None, term: qp.Term) -> str:
         assert name is not None
         value = term.value
         if term.wildcard and not term.quoted:
             if value.strip("*") == "":
                 return self._exists(name)
-            pattern = self.params.add(
-                _like_pattern(value, term.wildcard_positions))
+            pattern = self.params.add(_like_pattern(value, term.wildcard_positions))
             if name in SCALAR_COLUMNS or name == "title":
                 return f"({name} LIKE {pattern})"
             if name in ARRAY_COLUMNS:
-                return (f"EXISTS (SELECT 1 FROM unnest({name}) AS u(v) "
-                        f"WHERE u.v LIKE {pattern})")
-            return (f"((doc -> {self.params.add(name)}) IS NOT NULL AND EXISTS "
-                    f"(SELECT 1 FROM {self._values_of(name)} AS u(v) "
-                    f"WHERE u.v LIKE {pattern}))")
+                return f"EXISTS (SELECT 1 FROM unnest({name}) AS u(v) WHERE u.v LIKE {pattern})"
+            return (
+                f"((doc -> {self.params.add(name)}) IS NOT NULL AND EXISTS "
+                f"(SELECT 1 FROM {self._values_of(name)} AS u(v) "
+                f"WHERE u.v LIKE {pattern}))"
+            )
         if name in SCALAR_COLUMNS or name == "title":
             return f"({name} = {self.params.add(value)})"
         if name in ARRAY_COLUMNS:
             return f"({name} @> CAST({self.params.add([value])} AS text[]))"
         scalar = self.params.add(json.dumps({name: value}))
         listed = self.params.add(json.dumps({name: [value]}))
-        return (f"(doc @> CAST({scalar} AS jsonb) OR "
-                f"doc @> CAST({listed} AS jsonb))")
+        return f"(doc @> CAST({scalar} AS jsonb) OR doc @> CAST({listed} AS jsonb))"
 
     # -- dates and ranges ----------------------------------------------------
     def _date(self, value: str) -> str:
         try:
-            return self.params.add(qp.parse_date(value))
+            return self.params.add(parse_date(value))
         except qp.QuerySyntaxError:
             raise
         except (ValueError, OverflowError):
-            raise qp.QuerySyntaxError(qp._NOT_A_DATE, value, value=value)
+            raise qp.QuerySyntaxError(NOT_A_DATE, value, value=value) from None
 
     def _date_expr(self, name: str) -> str:
         if name in DATE_COLUMNS:
             return name
-        return (f"CAST(doc ->> {self.params.add(name)} AS timestamptz)")
+        return f"CAST(doc ->> {self.params.add(name)} AS timestamptz)"
 
     def _date_term(self, name: str, term: qp.Term) -> str:
         if term.wildcard and term.value.strip("*") == "":
@@ -404,63 +376,73 @@ class Compiler:
     def _range(self, node: qp.Range) -> str:
         name = node.field
         if name is None or name == "*":
-            raise qp.QuerySyntaxError(N_("a range needs a field name"),
-                                      f"[{node.low} TO {node.high}]")
+            raise qp.QuerySyntaxError(
+                N_("a range needs a field name"), f"[{node.low} TO {node.high}]"
+            )
         name = STRING_ALIASES.get(name, name)
         if node.low is None and node.high is None:
             return self._exists(name)
         if is_date_field(name):
-            expr = self._date_expr(name)
-            conds = []
-            if node.low is not None:
-                op = ">=" if node.include_low else ">"
-                conds.append(f"{expr} {op} {self._date(node.low)}")
-            if node.high is not None:
-                op = "<=" if node.include_high else "<"
-                conds.append(f"{expr} {op} {self._date(node.high)}")
-            return "(" + " AND ".join(conds) + ")"
+            return "(" + _bounds(node, self._date_expr(name), self._date) + ")"
         numeric = name in NUMERIC_FIELDS
-        cast = "numeric" if numeric else None
 
         def bound(value: str) -> str:
             if numeric:
                 try:
                     return f"CAST({self.params.add(str(float(value)))} AS numeric)"
                 except ValueError:
-                    raise qp.QuerySyntaxError(N_("“{value}” is not a number"),
-                                              value, value=value)
-            return f"({self.params.add(value)} COLLATE \"C\")"
-
-        def conds_for(v: str) -> str:
-            conds = []
-            if node.low is not None:
-                op = ">=" if node.include_low else ">"
-                conds.append(f"{v} {op} {bound(node.low)}")
-            if node.high is not None:
-                op = "<=" if node.include_high else "<"
-                conds.append(f"{v} {op} {bound(node.high)}")
-            return " AND ".join(conds)
+                    raise qp.QuerySyntaxError(
+                        N_("“{value}” is not a number"), value, value=value
+                    ) from None
+            return f'({self.params.add(value)} COLLATE "C")'
 
         if name in SCALAR_COLUMNS or name == "title":
-            return "(" + conds_for(f'({name} COLLATE "C")') + ")"
+            return "(" + _bounds(node, f'({name} COLLATE "C")', bound) + ")"
         if name in ARRAY_COLUMNS:
-            return (f"EXISTS (SELECT 1 FROM unnest({name}) AS u(v) WHERE "
-                    + conds_for('(u.v COLLATE "C")') + ")")
-        value = "CAST(u.v AS numeric)" if cast else '(u.v COLLATE "C")'
-        if numeric:
-            value = ("(CASE WHEN u.v ~ '^-?[0-9]+(\\.[0-9]+)?$' "
-                     "THEN CAST(u.v AS numeric) END)")
-        return (f"((doc -> {self.params.add(name)}) IS NOT NULL AND EXISTS "
-                f"(SELECT 1 FROM {self._values_of(name)} AS u(v) "
-                f"WHERE {conds_for(value)}))")
+            return (
+                f"EXISTS (SELECT 1 FROM unnest({name}) AS u(v) WHERE "
+                + _bounds(node, '(u.v COLLATE "C")', bound)
+                + ")"
+            )
+        value = numeric_sql("u.v") if numeric else '(u.v COLLATE "C")'
+        return (
+            f"((doc -> {self.params.add(name)}) IS NOT NULL AND EXISTS "
+            f"(SELECT 1 FROM {self._values_of(name)} AS u(v) "
+            f"WHERE {_bounds(node, value, bound)}))"
+        )
+
+
+def _bounds(node: qp.Range, expr: str, bound: Callable[[str], str]) -> str:
+    """``expr`` between the range's bounds (each given by ``bound``)."""
+    conds = []
+    if node.low is not None:
+        op = ">=" if node.include_low else ">"
+        conds.append(f"{expr} {op} {bound(node.low)}")
+    if node.high is not None:
+        op = "<=" if node.include_high else "<"
+        conds.append(f"{expr} {op} {bound(node.high)}")
+    return " AND ".join(conds)
+
+
+def numeric_sql(text: str) -> str:
+    """The number a text holds, or NULL when it holds none."""
+    return f"(CASE WHEN {text} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN CAST({text} AS numeric) END)"
 
 
 # --- ranking ------------------------------------------------------------------
 
-def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
-             weights_param: str, exact_boost_param: str,
-             phrase_boost_param: str, normalization: int,
-             vector: str = "tsv", prefix: str = "", cheap: bool = False) -> str:
+
+def rank_sql(
+    rank_terms: list[RankTerm],
+    phrase_param: str | None,
+    weights_param: str,
+    exact_boost_param: str,
+    phrase_boost_param: str,
+    normalization: int,
+    vector: str = "tsv",
+    prefix: str = "",
+    cheap: bool = False,
+) -> str:
     """Relevance: weighted rank of the accent-free vector, plus the rank of
     the accent-preserving vector (exact accents first), plus a bonus when
     the words of a free-text query appear as a phrase.
@@ -476,22 +458,25 @@ def rank_sql(rank_terms: list[RankTerm], phrase_param: Optional[str],
         return "1.0"
 
     def combined(config):
-        return "(" + " || ".join(tsquery(config, t.param, t.kind)
-                                 for t in rank_terms) + ")"
+        return "(" + " || ".join(tsquery(config, t.param, t.kind) for t in rank_terms) + ")"
 
     v = f"{prefix}{vector}"
     w = f"CAST({weights_param} AS float4[])"
     n = int(normalization)
     if cheap:
         return f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
-    score = (f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
-             f" + {exact_boost_param} * ts_rank({w}, {prefix}tsv_exact, "
-             f"{combined(CONFIG_EXACT)}, {n})")
+    score = (
+        f"ts_rank({w}, {v}, {combined(CONFIG_FOLDED)}, {n})"
+        f" + {exact_boost_param} * ts_rank({w}, {prefix}tsv_exact, "
+        f"{combined(CONFIG_EXACT)}, {n})"
+    )
     if phrase_param:
         # ts_rank ignores the <-> operator, so only a real phrase match counts
         pq = f"phraseto_tsquery('{CONFIG_FOLDED}', {phrase_param})"
-        score += (f" + (CASE WHEN {v} @@ {pq} THEN {phrase_boost_param} * "
-                  f"ts_rank({w}, {v}, {pq}, {n}) ELSE 0 END)")
+        score += (
+            f" + (CASE WHEN {v} @@ {pq} THEN {phrase_boost_param} * "
+            f"ts_rank({w}, {v}, {pq}, {n}) ELSE 0 END)"
+        )
     return f"({score})"
 
 
@@ -511,9 +496,14 @@ SORT_COLUMNS = {
     "license_id": "license_id",
     "dataset_type": "dataset_type",
     "capacity": "capacity",
+    # the dataset's uses, indexed by the angiang_catalogue plugin (Art. 17.2):
+    # a fixed expression, so the docsets read its order like a column's
+    "usage_total": (
+        "(CASE WHEN (doc ->> 'usage_total') ~ '^[0-9]{1,18}$' "
+        "THEN CAST(doc ->> 'usage_total' AS bigint) END)"
+    ),
 }
-_SORT_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s+(asc|desc)\s*$",
-                      re.IGNORECASE)
+_SORT_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s+(asc|desc)\s*$", re.IGNORECASE)
 
 
 class SortError(ValueError):
@@ -525,7 +515,7 @@ class SortKey:
     expr: str  # SQL over the index table; SCORE for the relevance
     direction: str  # "ASC" | "DESC"
 
-    def sql(self, expr: Optional[str] = None) -> str:
+    def sql(self, expr: str | None = None) -> str:
         nulls = "" if self.expr == SCORE else " NULLS LAST"
         return f"{expr or self.expr} {self.direction}{nulls}"
 
@@ -533,8 +523,7 @@ class SortKey:
 SCORE = "score"
 
 
-def order_by(sort: Optional[str], params: Params, score_expr: str
-             ) -> list[SortKey]:
+def order_by(sort: str | None, params: Params, score_expr: str) -> list[SortKey]:
     """The sort keys of a Solr ``sort``. The index id is always the last
     key, so equal rows keep one order and pages never overlap. Sorting by
     score when nothing is ranked (``*:*``, filters) is a no-op."""
@@ -552,9 +541,7 @@ def order_by(sort: Optional[str], params: Params, score_expr: str
             if name in SORT_COLUMNS:
                 expr = SORT_COLUMNS[name]
             elif name in NUMERIC_FIELDS:
-                f = params.add(name)
-                expr = (f"(CASE WHEN (doc ->> {f}) ~ '^-?[0-9]+(\\.[0-9]+)?$' "
-                        f"THEN CAST(doc ->> {f} AS numeric) END)")
+                expr = numeric_sql(f"(doc ->> {params.add(name)})")
             else:
                 expr = f"(doc ->> {params.add(name)})"
             keys.append(SortKey(expr, direction))

@@ -15,25 +15,23 @@ An explicit ``commit()`` never commits the caller's work (extensions call
 it in the middle of actions): it commits only a transaction that holds
 nothing but index writes (:mod:`.transactions`).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
 import time
-from typing import Any, Optional
-
-import pysolr
-import sqlalchemy as sa
+from typing import Any
 
 import ckan.model as model
+import pysolr
+import sqlalchemy as sa
 from ckan.common import config
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
-from . import docsets
+from . import evaluator, statements, transactions
 from . import facets as facets_mod
-from . import statements
-from . import transactions
 from . import index as index_mod
 from . import where as where_mod
 from .compiler import SCORE, Params, SortError, order_by, rank_sql
@@ -44,8 +42,9 @@ from .text import normalize
 log = logging.getLogger(__name__)
 
 # Columns that can answer ``fl`` without reading the stored document.
-_COLUMN_FIELDS = {"id", "name", "index_id", "site_id", "data_dict",
-                  "validated_data_dict"}
+_COLUMN_FIELDS = {"id", "name", "index_id", "site_id", "data_dict", "validated_data_dict"}
+
+
 def _query_error(message: str, **params: Any) -> SearchQueryError:
     return SearchQueryError(translate(message, **params))
 
@@ -64,8 +63,9 @@ def _as_int(value: Any, name: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise _query_error(N_("“{name}” must be a whole number, not “{value}”"),
-                           name=name, value=value)
+        raise _query_error(
+            N_("“{name}” must be a whole number, not “{value}”"), name=name, value=value
+        ) from None
 
 
 class PostgresSearchConnection:
@@ -77,25 +77,51 @@ class PostgresSearchConnection:
         self.session = model.Session
 
     # -- writing -----------------------------------------------------------
-    def add(self, docs, commit=None, boost=None, commitWithin=None,
-            waitFlush=None, waitSearcher=None, overwrite=None, handler=None,
-            min_rf=None, fieldUpdates=None, **kwargs):
+    def add(
+        self,
+        docs,
+        commit=None,
+        boost=None,
+        commitWithin=None,
+        waitFlush=None,
+        waitSearcher=None,
+        overwrite=None,
+        handler=None,
+        min_rf=None,
+        fieldUpdates=None,
+        **kwargs,
+    ):
         require_schema()
         docs = list(docs)
         try:
-            transactions.index_write(self.session, lambda: index_mod.upsert(
-                self.session, docs, config.get("ckan.site_id")))
+            transactions.index_write(
+                self.session,
+                lambda: index_mod.upsert(self.session, docs, config.get("ckan.site_id")),
+            )
         except sa.exc.SQLAlchemyError as e:
             # CKAN shows this message to the user (its "Search Index Error"):
-            # PostgreSQL's reason only, never the statement or its values
+            # the kind of failure only, never PostgreSQL's text (it can quote
+            # the statement or its values); the whole error goes to the log
             log.error("PostgreSQL search index: %s", e)
-            reason = str(getattr(e, "orig", None) or type(e).__name__).strip().splitlines()
             raise pysolr.SolrError(
-                f"PostgreSQL search index: {reason[0] if reason else type(e).__name__}") from e
+                translate(
+                    N_("The search index could not store the dataset ({kind})"),
+                    kind=type(getattr(e, "orig", None) or e).__name__,
+                )
+            ) from e
         return "ok"
 
-    def delete(self, id=None, q=None, commit=None, softCommit=False,
-               waitFlush=None, waitSearcher=None, handler=None, **kwargs):
+    def delete(
+        self,
+        id=None,
+        q=None,
+        commit=None,
+        softCommit=False,
+        waitFlush=None,
+        waitSearcher=None,
+        handler=None,
+        **kwargs,
+    ):
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
         if id is not None and q is not None:
@@ -108,13 +134,15 @@ class PostgresSearchConnection:
             return "ok"
         if id is not None:
             ids = id if isinstance(id, (list, tuple, set)) else [id]
-            transactions.index_write(self.session, lambda: index_mod.delete_by_ids(
-                self.session, [str(i) for i in ids]))
+            transactions.index_write(
+                self.session, lambda: index_mod.delete_by_ids(self.session, [str(i) for i in ids])
+            )
             return "ok"
         params = Params()
         where = where_mod.where(str(q), None, params, default_and=False)
-        transactions.index_write(self.session, lambda: index_mod.delete_where(
-            self.session, where.where, params.values))
+        transactions.index_write(
+            self.session, lambda: index_mod.delete_where(self.session, where.where, params.values)
+        )
         return "ok"
 
     def commit(self, *args, **kwargs):
@@ -147,8 +175,7 @@ class PostgresSearchConnection:
         mm = request.get("mm")
 
         params = Params()
-        main = where_mod.where(q, request, params, default_and,
-                           dismax=dismax, mm=mm)
+        main = where_mod.where(q, request, params, default_and, dismax=dismax, mm=mm)
         wheres = [main.where]
         fq_nodes = []
         fqs = request.get("fq") or []
@@ -165,7 +192,8 @@ class PostgresSearchConnection:
         phrase = params.add(normalize(main.phrase)) if main.phrase else None
         weights = config.get("ckanext.angiang.search.weights")
         rank_args = (
-            main.rank_terms, phrase,
+            main.rank_terms,
+            phrase,
             params.add(weights),
             params.add(float(config.get("ckanext.angiang.search.exact_boost"))),
             params.add(float(config.get("ckanext.angiang.search.phrase_boost"))),
@@ -176,15 +204,14 @@ class PostgresSearchConnection:
             keys = order_by(request.get("sort"), params, score)
         except SortError as e:
             # CKAN turns this message into SearchQueryError('Invalid "sort"')
-            raise pysolr.SolrError(str(e))
+            raise pysolr.SolrError(str(e)) from e
 
         rows = max(0, _as_int(request.get("rows"), "rows", 10))
         start = max(0, _as_int(request.get("start"), "start", 0))
         fl = _split_fl(request.get("fl"))
         want_score = "score" in fl
         want_all = "*" in fl
-        need_doc = want_all or any(
-            f not in _COLUMN_FIELDS and f != "score" for f in fl)
+        need_doc = want_all or any(f not in _COLUMN_FIELDS and f != "score" for f in fl)
         columns = ["index_id", "id", "name"]
         if need_doc:
             columns.append("doc")
@@ -192,39 +219,52 @@ class PostgresSearchConnection:
             if want_all or big in fl:
                 columns.append(big)
         specs = facets_mod.facet_specs(
-            request, default_limit=int(config.get("search.facets.limit") or 50))
+            request, default_limit=int(config.get("search.facets.limit") or 50)
+        )
 
         session = self.session
         try:
             answer = None
             if config.get("ckanext.angiang.search.docsets"):
-                answer = docsets.run(
-                    session, main.node, fq_nodes, keys,
-                    rank_sql(*rank_args, prefix="t."), params.values, rows,
-                    start, specs, want_score,
+                answer = evaluator.run(
+                    session,
+                    main.node,
+                    fq_nodes,
+                    keys,
+                    rank_sql(*rank_args, prefix="t."),
+                    params.values,
+                    rows,
+                    start,
+                    specs,
+                    want_score,
                     ranking=(str(weights), rank_args[5]),
-                    window=int(config.get(
-                        "ckanext.angiang.search.rescore_window")))
+                    window=int(config.get("ckanext.angiang.search.rescore_window")),
+                )
             # A word match (tsv @@ query) goes to the GIN index by the
             # planner's own choice: the table keeps no statistics on ``tsv``
             # (migration b8e4d0a6c3f5 says why).
             total, facet_fields, page_ids = answer or self._run(
-                session, where, keys, score, rank_args, rows, start, specs,
-                params, want_score)
+                session, where, keys, score, rank_args, rows, start, specs, params, want_score
+            )
             docs: list[dict[str, Any]] = []
             if page_ids:
                 found = {
-                    row["index_id"]: row for row in session.execute(
+                    row["index_id"]: row
+                    for row in session.execute(
                         sa.text(statements.payload_sql(", ".join(columns))),
-                        {"ids": [i for i, _ in page_ids]}).mappings()}
+                        {"ids": [i for i, _ in page_ids]},
+                    ).mappings()
+                }
                 for index_id, row_score in page_ids:
                     if index_id in found:
                         row = dict(found[index_id], score=row_score)
                         docs.append(self._doc(row, fl, want_all))
         except sa.exc.DataError as e:
-            # e.g. a date out of PostgreSQL's range: the input's fault
-            raise _query_error(N_("Invalid search value: {error}"),
-                               error=str(e.orig).strip()) from e
+            # e.g. a date out of PostgreSQL's range: the input's fault; the
+            # database's own text (which may quote the value or the
+            # statement) goes to the log only
+            log.info("search value refused by PostgreSQL: %s", e.orig)
+            raise _query_error(N_("Invalid search value: a date or number is out of range")) from e
 
         decoded: dict[str, Any] = {
             "responseHeader": {
@@ -237,8 +277,7 @@ class PostgresSearchConnection:
             decoded["facet_counts"] = {"facet_fields": facet_fields}
         return pysolr.Results(decoded)
 
-    def _run(self, session, where, keys, score, rank_args, rows, start, specs,
-             params, want_score):
+    def _run(self, session, where, keys, score, rank_args, rows, start, specs, params, want_score):
         """(total, facet_fields, [(index id, score)] of the page).
 
         Facets on :data:`facets.TERM_FIELDS` are counted by ``ts_stat`` in a
@@ -248,53 +287,61 @@ class PostgresSearchConnection:
         slow = [s for s in specs if s not in fast]
         background = None
         if fast and self._may_count_elsewhere(session):
-            background = facets_mod.CountInBackground(
-                session.get_bind(), where, fast, params)
-        total: Optional[int] = None
+            background = facets_mod.CountInBackground(session.get_bind(), where, fast, params)
+        total: int | None = None
         facet_fields: dict[str, list[Any]] = {}
-        page_ids: list[tuple[str, Optional[float]]] = []
+        page_ids: list[tuple[str, float | None]] = []
         relevance = keys[0].expr == SCORE and keys[0].direction == "DESC"
         if relevance:
             ranking = statements.Ranking(
                 cheap=rank_sql(*rank_args, vector="tsv_ab", cheap=True),
                 full=rank_sql(*rank_args, prefix="t."),
-                window=int(config.get("ckanext.angiang.search.rescore_window")))
-            sql = statements.ranked(where, keys, ranking, rows, start, slow,
-                                    params)
+                window=int(config.get("ckanext.angiang.search.rescore_window")),
+            )
+            sql = statements.ranked(where, keys, ranking, rows, start, slow, params)
             total, facet_fields, page_ids = facets_mod.collect(
-                slow, session.execute(sa.text(sql), values).all())
+                slow, session.execute(sa.text(sql), values).all()
+            )
         else:
             uses_score = any(k.expr == SCORE for k in keys)
             page_score = score if (uses_score or want_score) else "1.0"
             if rows > 0:
                 sql = statements.page(where, keys, page_score, rows, start)
-                _, _, page_ids = facets_mod.collect(
-                    [], session.execute(sa.text(sql), values).all())
+                _, _, page_ids = facets_mod.collect([], session.execute(sa.text(sql), values).all())
             if slow:
                 total, facet_fields, _ = facets_mod.collect(
-                    slow, session.execute(
-                        sa.text(statements.total_and_facets(where, slow, params)),
-                        values).all())
+                    slow,
+                    session.execute(
+                        sa.text(statements.total_and_facets(where, slow, params)), values
+                    ).all(),
+                )
         if fast:
             counted, fields, overflow = (
-                background.wait() if background is not None
-                else facets_mod.count_terms(session.connection(), where, fast,
-                                            params.values))
+                background.wait()
+                if background is not None
+                else facets_mod.count_terms(session.connection(), where, fast, params.values)
+            )
             total = counted if total is None else total
             redo = [s for s in fast if s.field in overflow]
             if redo:
-                _, again, _ = facets_mod.collect(redo, session.execute(
-                    sa.text(statements.total_and_facets(where, redo, params)),
-                    values).all())
+                _, again, _ = facets_mod.collect(
+                    redo,
+                    session.execute(
+                        sa.text(statements.total_and_facets(where, redo, params)), values
+                    ).all(),
+                )
                 fields.update(again)
             facet_fields.update(fields)
         if total is None:
             if rows > 0 and start == 0 and len(page_ids) < rows:
                 total = len(page_ids)
             else:
-                total = session.execute(
-                    sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
-                    values).scalar() or 0
+                total = (
+                    session.execute(
+                        sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), values
+                    ).scalar()
+                    or 0
+                )
         # the fields in the order they were asked for
         facet_fields = {s.field: facet_fields.get(s.field, []) for s in specs}
         return total, facet_fields, page_ids
@@ -306,8 +353,7 @@ class PostgresSearchConnection:
         so another connection sees the same rows."""
         if not config.get("ckanext.angiang.search.concurrent_facets"):
             return False
-        return session.execute(
-            sa.text("SELECT txid_current_if_assigned() IS NULL")).scalar()
+        return session.execute(sa.text("SELECT txid_current_if_assigned() IS NULL")).scalar()
 
     def _doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
         stored = row.get("doc") if "doc" in row else None

@@ -26,19 +26,19 @@ Two ways of counting, same results:
   datasets, a query matching 7,800: 8 ms against 20 ms);
 - every other field is grouped in SQL over the matches (:func:`facet_branches`).
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from .compiler import ARRAY_COLUMNS, SCALAR_COLUMNS, Params
 from .model import TABLE
 
 #: Fields counted from ``facet_terms`` (:func:`term_statement`).
-TERM_FIELDS = ("organization", "groups", "tags", "res_format", "license_id",
-               "dataset_type")
+TERM_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "dataset_type")
 #: The term every row has: its document count is the total.
 ALL_TERM = "*"
 #: A tsvector lexeme is at most 2,047 bytes. A longer value is not stored as
@@ -79,33 +79,31 @@ def facet_specs(params: dict[str, Any], default_limit: int = 100) -> list[FacetS
         def opt(key, default, name=name):
             return params.get(f"f.{name}.{key}", params.get(key, default))
 
-        specs.append(FacetSpec(
-            field=name,
-            limit=_int(opt("facet.limit", default_limit), default_limit),
-            mincount=max(1, _int(opt("facet.mincount", 1), 1)),
-            sort=str(opt("facet.sort", "count")).lower(),
-        ))
+        specs.append(
+            FacetSpec(
+                field=name,
+                limit=_int(opt("facet.limit", default_limit), default_limit),
+                mincount=max(1, _int(opt("facet.mincount", 1), 1)),
+                sort=str(opt("facet.sort", "count")).lower(),
+            )
+        )
     return specs
 
 
 def source_columns(specs: list[FacetSpec]) -> list[str]:
     """Columns the facets read from the matches."""
-    needs_doc = any(s.field not in SCALAR_COLUMNS and s.field not in ARRAY_COLUMNS
-                    for s in specs)
-    cols = sorted({s.field for s in specs
-                   if s.field in SCALAR_COLUMNS or s.field in ARRAY_COLUMNS})
+    needs_doc = any(s.field not in SCALAR_COLUMNS and s.field not in ARRAY_COLUMNS for s in specs)
+    cols = sorted({s.field for s in specs if s.field in SCALAR_COLUMNS or s.field in ARRAY_COLUMNS})
     return cols + (["doc"] if needs_doc else [])
 
 
-def facet_branches(specs: list[FacetSpec], params: Params, m: str = "m"
-                   ) -> list[str]:
+def facet_branches(specs: list[FacetSpec], params: Params, m: str = "m") -> list[str]:
     """SELECTs of (k, v, c, s) rows, one per facet (k = i + 1), over the
     matches in ``m`` (a CTE with index_id and :func:`source_columns`)."""
     parts = []
     for i, spec in enumerate(specs, start=1):
         if spec.field in SCALAR_COLUMNS:
-            source = (f"SELECT {m}.{spec.field} AS v FROM {m} "
-                      f"WHERE {m}.{spec.field} IS NOT NULL")
+            source = f"SELECT {m}.{spec.field} AS v FROM {m} WHERE {m}.{spec.field} IS NOT NULL"
         elif spec.field in ARRAY_COLUMNS:
             # a set-returning function in the select list (ProjectSet) is
             # measurably cheaper than a lateral unnest per row
@@ -120,8 +118,7 @@ def facet_branches(specs: list[FacetSpec], params: Params, m: str = "m"
                 f"ELSE jsonb_build_array({m}.doc -> {f}) END) AS u(v) "
                 f"WHERE ({m}.doc -> {f}) IS NOT NULL"
             )
-        order_facet = ('v COLLATE "C" ASC' if spec.sort == "index"
-                       else 'c DESC, v COLLATE "C" ASC')
+        order_facet = 'v COLLATE "C" ASC' if spec.sort == "index" else 'c DESC, v COLLATE "C" ASC'
         limit = f" LIMIT {int(spec.limit)}" if spec.limit >= 0 else ""
         parts.append(
             f"(SELECT {i} AS k, v, count(*) AS c, NULL::float8 AS s "
@@ -132,13 +129,14 @@ def facet_branches(specs: list[FacetSpec], params: Params, m: str = "m"
     return parts
 
 
-def collect(specs: list[FacetSpec], rows
-            ) -> tuple[int, dict[str, list[Any]], list[tuple[str, Optional[float]]]]:
+def collect(
+    specs: list[FacetSpec], rows
+) -> tuple[int, dict[str, list[Any]], list[tuple[str, float | None]]]:
     """(total, Solr's ``facet_fields`` {field: [value, count, ...]},
     the page as [(index id, score)] in order)."""
     total = 0
     fields: dict[str, list[tuple[str, int]]] = {s.field: [] for s in specs}
-    page: list[tuple[int, str, Optional[float]]] = []
+    page: list[tuple[int, str, float | None]] = []
     for k, v, c, score in rows:
         if k == 0:
             total = int(c)
@@ -165,6 +163,7 @@ def collect(specs: list[FacetSpec], rows
 
 # --- facet_terms and ts_stat ------------------------------------------------
 
+
 def stored_term_fields() -> tuple[str, ...]:
     """Stored fields also kept in ``facet_terms``
     (``ckanext.angiang.search.term_fields``; a change needs a re-index)."""
@@ -176,8 +175,7 @@ def stored_term_fields() -> tuple[str, ...]:
     return tuple(f for f in value if f and f not in TERM_FIELDS)
 
 
-def facet_terms(row: dict[str, Any], stored: Optional[dict[str, Any]] = None
-                ) -> list[str]:
+def facet_terms(row: dict[str, Any], stored: dict[str, Any] | None = None) -> list[str]:
     """The ``facet_terms`` lexemes of an index row: the :data:`TERM_FIELDS`
     columns and the :func:`stored_term_fields` of its stored document."""
     terms = [ALL_TERM]
@@ -213,6 +211,7 @@ def literal_query(cursor, sql: str, values: dict[str, Any]) -> str:
     """``sql`` with its ``:name`` parameters written in as literals, quoted
     by the database driver (psycopg2's ``mogrify``): ts_stat() takes the
     query whose rows it counts as text."""
+
     def placeholder(m):
         name = m.group(1)
         return f"%({name})s" if name in values else m.group(0)
@@ -226,28 +225,36 @@ def term_statement(specs: list[FacetSpec]) -> str:
     """(k, v, c, s) rows as :func:`collect` reads them, from ``ts_stat`` over
     the query in ``:inner``; ``k = -2`` rows name fields with an overlong
     value among the matches."""
-    parts = [f"SELECT 0 AS k, NULL::text AS v, "
-             f"coalesce((SELECT ndoc FROM st WHERE word = '{ALL_TERM}'), 0) AS c, "
-             f"NULL::float8 AS s"]
+    parts = [
+        f"SELECT 0 AS k, NULL::text AS v, "
+        f"coalesce((SELECT ndoc FROM st WHERE word = '{ALL_TERM}'), 0) AS c, "
+        f"NULL::float8 AS s"
+    ]
     for i, spec in enumerate(specs, start=1):
         prefix = f"{spec.field}:"
         value = f"substr(word, {len(prefix) + 1})"
-        order = (f'{value} COLLATE "C" ASC' if spec.sort == "index"
-                 else f'ndoc DESC, {value} COLLATE "C" ASC')
+        order = (
+            f'{value} COLLATE "C" ASC'
+            if spec.sort == "index"
+            else f'ndoc DESC, {value} COLLATE "C" ASC'
+        )
         limit = f" LIMIT {int(spec.limit)}" if spec.limit >= 0 else ""
         parts.append(
             f"(SELECT {i}, {value}, ndoc, NULL::float8 FROM st "
             f"WHERE starts_with(word, '{prefix}') "
-            f"AND ndoc >= {int(spec.mincount)} ORDER BY {order}{limit})")
-    parts.append("SELECT -2, substr(word, 2), ndoc, NULL::float8 FROM st "
-                 "WHERE starts_with(word, '!')")
-    return ("WITH st AS MATERIALIZED (SELECT word, ndoc FROM ts_stat(:inner)) "
-            + " UNION ALL ".join(parts))
+            f"AND ndoc >= {int(spec.mincount)} ORDER BY {order}{limit})"
+        )
+    parts.append(
+        "SELECT -2, substr(word, 2), ndoc, NULL::float8 FROM st WHERE starts_with(word, '!')"
+    )
+    return "WITH st AS MATERIALIZED (SELECT word, ndoc FROM ts_stat(:inner)) " + " UNION ALL ".join(
+        parts
+    )
 
 
-def count_terms(connection, where: str, specs: list[FacetSpec],
-                values: dict[str, Any]
-                ) -> tuple[int, dict[str, list[Any]], set[str]]:
+def count_terms(
+    connection, where: str, specs: list[FacetSpec], values: dict[str, Any]
+) -> tuple[int, dict[str, list[Any]], set[str]]:
     """(total, facet_fields of ``specs``, fields to count the other way),
     on a SQLAlchemy ``connection`` (the session's, or one of its own);
     ``values``: the parameters of ``where``."""
@@ -255,12 +262,10 @@ def count_terms(connection, where: str, specs: list[FacetSpec],
 
     cursor = connection.connection.cursor()
     try:
-        inner = literal_query(
-            cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}", values)
+        inner = literal_query(cursor, f"SELECT facet_terms FROM {TABLE} WHERE {where}", values)
     finally:
         cursor.close()
-    rows = connection.execute(sa.text(term_statement(specs)),
-                              {"inner": inner}).all()
+    rows = connection.execute(sa.text(term_statement(specs)), {"inner": inner}).all()
     overflow = {v for k, v, c, s in rows if k == -2}
     total, fields, _ = collect(specs, [r for r in rows if r[0] != -2])
     return total, fields, overflow
@@ -273,16 +278,14 @@ class CountInBackground:
     has written nothing: a connection of its own does not see uncommitted
     rows (READ COMMITTED gives each statement its snapshot anyway)."""
 
-    def __init__(self, engine, where: str, specs: list[FacetSpec],
-                 params: Params):
+    def __init__(self, engine, where: str, specs: list[FacetSpec], params: Params):
         import threading
 
-        self.result: Optional[tuple] = None
-        self.error: Optional[BaseException] = None
+        self.result: tuple | None = None
+        self.error: BaseException | None = None
         # a copy: the caller goes on adding parameters for its own statements
         self._args = (engine, where, specs, dict(params.values))
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name="angiang-facets")
+        self._thread = threading.Thread(target=self._run, daemon=True, name="angiang-facets")
         self._thread.start()
 
     def _run(self):

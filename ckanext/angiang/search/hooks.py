@@ -1,11 +1,13 @@
 """What the search plugin adds to CKAN's own search parameters."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
 
-from .compiler import BBOX_FIELD, parse_bbox
+from .compiler import parse_bbox
+from .meaning import BBOX_FIELD
 from .messages import translate
 from .query_parser import QuerySyntaxError
 
@@ -22,6 +24,6 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
         try:
             parse_bbox(str(bbox))
         except QuerySyntaxError as e:
-            raise SearchQueryError("ext_bbox: " + translate(e.template, **e.params))
+            raise SearchQueryError("ext_bbox: " + translate(e.template, **e.params)) from e
         search_params["fq_list"] = list(fq_list) + [f'+{BBOX_FIELD}:"{bbox}"']
     return search_params

@@ -23,6 +23,7 @@ what every match is ranked on before the best are ranked again on ``tsv``
 vectors (they would double their size for words nobody searches for); a
 ``urls:``/``url:`` query matches the stored fields instead.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,8 @@ import hashlib
 import json
 import logging
 import unicodedata
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -49,7 +51,7 @@ def is_date_key(key: str) -> bool:
     return key in DATE_KEYS or key.endswith("_date")
 
 
-def parse_datetime(value: Any) -> Optional[dt.datetime]:
+def parse_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         d = value
     elif isinstance(value, dt.date):
@@ -63,19 +65,20 @@ def parse_datetime(value: Any) -> Optional[dt.datetime]:
         except ValueError:
             try:
                 from dateutil.parser import parse
+
                 d = parse(value)
             except (ValueError, OverflowError):
                 return None
     else:
         return None
     if d.tzinfo is None:
-        d = d.replace(tzinfo=dt.timezone.utc)
-    return d.astimezone(dt.timezone.utc)
+        d = d.replace(tzinfo=dt.UTC)
+    return d.astimezone(dt.UTC)
 
 
 def solr_date(d: dt.datetime) -> str:
     """Solr's stored form: UTC, milliseconds only when not zero."""
-    text = d.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    text = d.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     ms = d.microsecond // 1000
     return f"{text}.{ms:03d}Z" if ms else f"{text}Z"
 
@@ -135,7 +138,7 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def _float(value: Any) -> Optional[float]:
+def _float(value: Any) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -151,7 +154,7 @@ def _walk_coordinates(obj: Any, out: list[tuple[float, float]]) -> None:
                 _walk_coordinates(item, out)
 
 
-def bbox_of(doc: dict[str, Any]) -> tuple[Optional[float], ...]:
+def bbox_of(doc: dict[str, Any]) -> tuple[float | None, ...]:
     """(minx, miny, maxx, maxy): from ckanext-spatial's solr-bbox fields when
     its ``spatial_query`` plugin added them, else from the ``spatial`` GeoJSON
     (root key or extra)."""
@@ -169,13 +172,11 @@ def bbox_of(doc: dict[str, Any]) -> tuple[Optional[float], ...]:
                 for g in geometry.get("geometries", []):
                     _walk_coordinates(g.get("coordinates"), points)
             elif geometry.get("type") == "Feature":
-                _walk_coordinates(
-                    (geometry.get("geometry") or {}).get("coordinates"), points)
+                _walk_coordinates((geometry.get("geometry") or {}).get("coordinates"), points)
             else:
                 _walk_coordinates(geometry.get("coordinates"), points)
     except (ValueError, TypeError, AttributeError):
-        log.warning("Dataset %s: spatial is not valid GeoJSON, no bbox indexed",
-                    doc.get("id"))
+        log.warning("Dataset %s: spatial is not valid GeoJSON, no bbox indexed", doc.get("id"))
         return (None, None, None, None)
     if not points:
         return (None, None, None, None)
@@ -184,7 +185,7 @@ def bbox_of(doc: dict[str, Any]) -> tuple[Optional[float], ...]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _titles(data_dict_json: Optional[str]) -> tuple[list[str], list[str]]:
+def _titles(data_dict_json: str | None) -> tuple[list[str], list[str]]:
     """Organization and group titles from the dataset dict CKAN stored."""
     if not data_dict_json:
         return [], []
@@ -193,9 +194,10 @@ def _titles(data_dict_json: Optional[str]) -> tuple[list[str], list[str]]:
     except (TypeError, ValueError):
         return [], []
     org = data.get("organization") or {}
-    orgs = [org.get("title")] if isinstance(org, dict) and org.get("title") else []
-    groups = [g.get("title") for g in data.get("groups") or []
-              if isinstance(g, dict) and g.get("title")]
+    orgs = [str(org["title"])] if isinstance(org, dict) and org.get("title") else []
+    groups = [
+        str(g["title"]) for g in data.get("groups") or [] if isinstance(g, dict) and g.get("title")
+    ]
     return orgs, groups
 
 
@@ -214,7 +216,7 @@ def within_index_limit(text: str) -> str:
     if len(text) <= MAX_GROUP_CHARS:
         return text
     cut = text.rfind(" ", 0, MAX_GROUP_CHARS)
-    return text[:cut if cut > 0 else MAX_GROUP_CHARS]
+    return text[: cut if cut > 0 else MAX_GROUP_CHARS]
 
 
 def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
@@ -223,10 +225,18 @@ def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
     next."""
     org_titles, group_titles = _titles(doc.get("data_dict"))
     a = flatten(doc.get("title")) + flatten(doc.get("name"))
-    b = (flatten(doc.get("tags")) + flatten(doc.get("groups")) + group_titles
-         + flatten(doc.get("organization")) + org_titles)
-    c = (flatten(doc.get("notes")) + flatten(doc.get("res_name"))
-         + flatten(doc.get("res_description")))
+    b = (
+        flatten(doc.get("tags"))
+        + flatten(doc.get("groups"))
+        + group_titles
+        + flatten(doc.get("organization"))
+        + org_titles
+    )
+    c = (
+        flatten(doc.get("notes"))
+        + flatten(doc.get("res_name"))
+        + flatten(doc.get("res_description"))
+    )
     d: list[str] = []
     for key, value in doc.items():
         if key.startswith("vocab_"):
@@ -243,10 +253,9 @@ def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
     return {"wa": group(a), "wb": group(b), "wc": group(c), "wd": group(d)}
 
 
-def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, Any]:
+def document_to_row(doc: dict[str, Any], site_id: str | None) -> dict[str, Any]:
     doc_site = doc.get("site_id") or site_id
-    index_id = doc.get("index_id") or hashlib.md5(
-        f"{doc.get('id')}{doc_site}".encode()).hexdigest()
+    index_id = doc.get("index_id") or hashlib.md5(f"{doc.get('id')}{doc_site}".encode()).hexdigest()
     stored = stored_document(doc)
     stored.setdefault("site_id", doc_site)
     stored["index_id"] = index_id
@@ -270,7 +279,10 @@ def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, An
         "groups": _unique(flatten(stored.get("groups"))),
         "res_format": _unique(flatten(stored.get("res_format"))),
         "permission_labels": _unique(flatten(doc.get("permission_labels"))),
-        "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
         "doc": json.dumps(stored, ensure_ascii=False),
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
@@ -282,15 +294,35 @@ def document_to_row(doc: dict[str, Any], site_id: Optional[str]) -> dict[str, An
 
 def _vector(config: str, weights: str = "ABCD") -> str:
     parts = " || ".join(
-        f"setweight(to_tsvector('{config}', :w{w.lower()}), '{w}')" for w in weights)
+        f"setweight(to_tsvector('{config}', :w{w.lower()}), '{w}')" for w in weights
+    )
     return f"ts_delete({parts}, '{GAP_TOKEN}')"
 
 
 COLUMNS = [
-    "index_id", "id", "site_id", "name", "title", "title_folded", "state",
-    "capacity", "dataset_type", "organization", "license_id",
-    "metadata_created", "metadata_modified", "tags", "groups", "res_format",
-    "permission_labels", "minx", "miny", "maxx", "maxy", "doc", "data_dict",
+    "index_id",
+    "id",
+    "site_id",
+    "name",
+    "title",
+    "title_folded",
+    "state",
+    "capacity",
+    "dataset_type",
+    "organization",
+    "license_id",
+    "metadata_created",
+    "metadata_modified",
+    "tags",
+    "groups",
+    "res_format",
+    "permission_labels",
+    "minx",
+    "miny",
+    "maxx",
+    "maxy",
+    "doc",
+    "data_dict",
     "validated_data_dict",
 ]
 
@@ -298,11 +330,13 @@ UPSERT_SQL = sa.text(
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, facet_terms, tsv, tsv_ab, "
     f"tsv_exact, indexed_at) SELECT "
     + ", ".join(
-        "CAST(:doc AS jsonb)" if c == "doc"
-        else f"CAST(:{c} AS text[])" if c in ("tags", "groups", "res_format",
-                                               "permission_labels")
+        "CAST(:doc AS jsonb)"
+        if c == "doc"
+        else f"CAST(:{c} AS text[])"
+        if c in ("tags", "groups", "res_format", "permission_labels")
         else f":{c}"
-        for c in COLUMNS)
+        for c in COLUMNS
+    )
     # tsv_ab is tsv's groups A and B: filtered, not parsed again
     + ", array_to_tsvector(CAST(:facet_terms AS text[]))"
     + f", v.tsv, ts_filter(v.tsv, '{{a,b}}'), {_vector(CONFIG_EXACT, 'AB')}, now() "
@@ -311,11 +345,11 @@ UPSERT_SQL = sa.text(
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
     + ", facet_terms = EXCLUDED.facet_terms"
     + ", tsv = EXCLUDED.tsv, tsv_ab = EXCLUDED.tsv_ab, "
-      "tsv_exact = EXCLUDED.tsv_exact, indexed_at = EXCLUDED.indexed_at"
+    "tsv_exact = EXCLUDED.tsv_exact, indexed_at = EXCLUDED.indexed_at"
 )
 
 
-def upsert(session, docs: list[dict[str, Any]], site_id: Optional[str]) -> None:
+def upsert(session, docs: list[dict[str, Any]], site_id: str | None) -> None:
     rows = [document_to_row(d, site_id) for d in docs]
     if rows:
         session.execute(UPSERT_SQL, rows)
@@ -323,8 +357,8 @@ def upsert(session, docs: list[dict[str, Any]], site_id: Optional[str]) -> None:
 
 def delete_by_ids(session, index_ids: list[str]) -> int:
     result = session.execute(
-        sa.text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"),
-        {"ids": list(index_ids)})
+        sa.text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"), {"ids": list(index_ids)}
+    )
     return result.rowcount
 
 

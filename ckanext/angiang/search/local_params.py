@@ -1,10 +1,11 @@
 """Solr local parameters (``{!type key=value ...}query``) at the start of a
 q/fq value: the ones CKAN lets through (``ckan.search.solr_allowed_query_parsers``)
 and the spatial filters ckanext-spatial sends."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
 
@@ -16,21 +17,36 @@ _LOCAL_PARAMS_RE = re.compile(
 _NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
 #: The spatial filter ckanext-spatial's "solr-bbox" backend sends.
 SPATIAL_BBOX_FILTER = re.compile(
-    r"^div\(mul\(mul\(max\(0,sub\(min\(" + _NUM + r",maxx\),max\(" + _NUM
-    + r",minx\)\)\),max\(0,sub\(min\(" + _NUM + r",maxy\),max\(" + _NUM
-    + r",miny\)\)\)\),2\),add\(" + _NUM + r",mul\(sub\(maxy,miny\),sub\(maxx,minx\)\)\)\)$"
+    r"^div\(mul\(mul\(max\(0,sub\(min\("
+    + _NUM
+    + r",maxx\),max\("
+    + _NUM
+    + r",minx\)\)\),max\(0,sub\(min\("
+    + _NUM
+    + r",maxy\),max\("
+    + _NUM
+    + r",miny\)\)\)\),2\),add\("
+    + _NUM
+    + r",mul\(sub\(maxy,miny\),sub\(maxx,minx\)\)\)\)$"
 )
 #: ... and its "solr-spatial-field" backend.
 SPATIAL_ENVELOPE = re.compile(
-    r"^Intersects\(ENVELOPE\(\s*" + _NUM + r"\s*,\s*" + _NUM + r"\s*,\s*"
-    + _NUM + r"\s*,\s*" + _NUM + r"\s*\)\)$"
+    r"^Intersects\(ENVELOPE\(\s*"
+    + _NUM
+    + r"\s*,\s*"
+    + _NUM
+    + r"\s*,\s*"
+    + _NUM
+    + r"\s*,\s*"
+    + _NUM
+    + r"\s*\)\)$"
 )
 
 
-
 def _error(value: str) -> SearchQueryError:
-    return SearchQueryError(translate(
-        N_("Cannot parse the local parameters of “{value}”"), value=value))
+    return SearchQueryError(
+        translate(N_("Cannot parse the local parameters of “{value}”"), value=value)
+    )
 
 
 class LocalParams:
@@ -41,12 +57,12 @@ class LocalParams:
         self.options = options
         self.body = body
 
-    def get(self, key: str, default: Optional[str] = None) -> Optional[str]:
+    def get(self, key: str, default: str | None = None) -> str | None:
         values = self.options.get(key)
         return values[-1] if values else default
 
 
-def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalParams]:
+def parse_local_params(value: str, request: dict[str, Any]) -> LocalParams | None:
     text = value.lstrip()
     if not text.startswith("{!"):
         return None
@@ -69,7 +85,7 @@ def parse_local_params(value: str, request: dict[str, Any]) -> Optional[LocalPar
         i += 1
     if end is None:
         raise _error(value)
-    inner, body = text[2:end], text[end + 1:]
+    inner, body = text[2:end], text[end + 1 :]
     kind = ""
     options: dict[str, list[str]] = {}
     pos = 0

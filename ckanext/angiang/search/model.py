@@ -26,19 +26,19 @@ After ``ckan db clean``, ``ckan db upgrade`` brings the index back; the tests
 apply the migrations in their database fixtures (tests/conftest.py,
 tests/search/run_ckan_core.py).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
 
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.dialects import postgresql as pg
-
 import ckan.model as model
+import sqlalchemy as sa
 from ckan.common import config
 from ckan.lib.search.common import SearchIndexError
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql as pg
 
 from .messages import N_, translate
 
@@ -47,9 +47,7 @@ log = logging.getLogger(__name__)
 TABLE = "angiang_search_index"
 PLUGIN = "angiang_search"
 VERSION_TABLE = f"{PLUGIN}_alembic_version"
-MIGRATIONS_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "migration", PLUGIN
-)
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration", PLUGIN)
 
 index_table = sa.Table(
     TABLE,
@@ -82,8 +80,7 @@ index_table = sa.Table(
     sa.Column("tsv_ab", pg.TSVECTOR),
     sa.Column("tsv_exact", pg.TSVECTOR),
     sa.Column("facet_terms", pg.TSVECTOR),
-    sa.Column("indexed_at", sa.DateTime(timezone=True),
-              server_default=sa.func.now()),
+    sa.Column("indexed_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
 )
 
 _lock = threading.Lock()
@@ -101,10 +98,13 @@ def _engine_key(engine: sa.engine.Engine) -> str:
 
 
 def schema_present(connection) -> bool:
-    row = connection.execute(sa.text(
-        "SELECT to_regclass(:t) IS NOT NULL,"
-        " EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'angiang_unaccent')"
-    ), {"t": TABLE}).one()
+    row = connection.execute(
+        sa.text(
+            "SELECT to_regclass(:t) IS NOT NULL,"
+            " EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'angiang_unaccent')"
+        ),
+        {"t": TABLE},
+    ).one()
     return bool(row[0] and row[1])
 
 
@@ -119,17 +119,17 @@ def head_revision() -> str:
 
         cfg = Config(os.path.join(MIGRATIONS_DIR, "alembic.ini"))
         cfg.set_main_option("script_location", MIGRATIONS_DIR)
-        _head.append(ScriptDirectory.from_config(cfg).get_current_head())
+        _head.append(str(ScriptDirectory.from_config(cfg).get_current_head()))
     return _head[0]
 
 
 def schema_current(connection) -> bool:
-    if connection.execute(sa.text("SELECT to_regclass(:t)"),
-                          {"t": VERSION_TABLE}).scalar() is None:
+    if connection.execute(sa.text("SELECT to_regclass(:t)"), {"t": VERSION_TABLE}).scalar() is None:
         return False
-    return connection.execute(
-        sa.text(f"SELECT version_num FROM {VERSION_TABLE}")
-    ).scalar() == head_revision()
+    return (
+        connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+        == head_revision()
+    )
 
 
 def run_migrations(url: str | None = None) -> None:
@@ -139,9 +139,7 @@ def run_migrations(url: str | None = None) -> None:
 
     cfg = Config(os.path.join(MIGRATIONS_DIR, "alembic.ini"))
     cfg.set_main_option("script_location", MIGRATIONS_DIR)
-    cfg.set_main_option(
-        "sqlalchemy.url", (url or config["sqlalchemy.url"]).replace("%", "%%")
-    )
+    cfg.set_main_option("sqlalchemy.url", (url or config["sqlalchemy.url"]).replace("%", "%%"))
     command.upgrade(cfg, "head")
 
 
@@ -165,10 +163,14 @@ def require_schema(engine: sa.engine.Engine | None = None) -> None:
             return
         with engine.connect() as conn:
             if not schema_present(conn):
-                raise SchemaMissing(translate(N_(
-                    "The search index is not set up in this database: run "
-                    "`ckan db upgrade`.")))
+                raise SchemaMissing(
+                    translate(
+                        N_(
+                            "The search index is not set up in this database: run "
+                            "`ckan db upgrade`."
+                        )
+                    )
+                )
             if not schema_current(conn):
-                log.warning("Migrations of %s pending: run `ckan db upgrade`",
-                            PLUGIN)
+                log.warning("Migrations of %s pending: run `ckan db upgrade`", PLUGIN)
         _ready_for.add(key)

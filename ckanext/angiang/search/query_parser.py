@@ -26,61 +26,19 @@ In dismax mode (CKAN's free-text search, a ``q`` without ``:``) unbalanced
 quotes or parentheses do not fail: as Solr's dismax parser does, the
 offending characters are dropped and the words searched.
 """
+
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
-from dataclasses import dataclass, field as dc_field
-from typing import Optional, Union
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import NoReturn, cast
 
-from dateutil.relativedelta import relativedelta
-
-from .messages import N_, translate
-
-
-class QuerySyntaxError(ValueError):
-    """A query that cannot be parsed; ``position`` is 0-based.
-
-    ``template`` is an English message marked for translation (``N_``) and
-    ``params`` its values: :meth:`localized` says it in the visitor's
-    language, ``str()`` in English."""
-
-    def __init__(self, template: str, query: str, position: int | None = None,
-                 **params):
-        self.template = template
-        self.params = params
-        self.message = template.format(**params)
-        self.query = query
-        self.position = position
-        super().__init__(f"Cannot parse the search query: {self.message}"
-                         + (f" (near {self.near()!r})" if self.near() else ""))
-
-    def near(self) -> str:
-        """The word of the query where parsing stopped (30 characters at
-        most). Never the whole query: CKAN joins the visitor's ``fq`` with
-        its own filters (``+capacity:public``, ``+state:...``,
-        ``+permission_labels:...``), which an error message must not show."""
-        if self.position is None or not isinstance(self.query, str):
-            return ""
-        word = self.query[self.position:].split(None, 1)
-        word = word[0][:30] if word else ""
-        return "" if word.lstrip("+-").startswith(_INTERNAL_FIELDS) else word
-
-    def localized(self) -> str:
-        problem = translate(self.template, **self.params)
-        near = self.near()
-        if near:
-            return translate(N_("Cannot parse the search query: {problem} (near “{near}”)"),
-                             problem=problem, near=near)
-        return translate(N_("Cannot parse the search query: {problem}"), problem=problem)
-
-
-#: Fields of the filters CKAN adds to every search (see :meth:`QuerySyntaxError.near`).
-_INTERNAL_FIELDS = ("capacity:", "state:", "permission_labels:", "site_id:", "dataset_type:")
-
+from .date_math import NOT_A_DATE, parse_date  # noqa: F401 - the parser's API
+from .messages import N_, QuerySyntaxError
 
 # --- the tree ----------------------------------------------------------------
+
 
 @dataclass
 class MatchAll:
@@ -89,7 +47,7 @@ class MatchAll:
 
 @dataclass
 class Term:
-    field: Optional[str]  # None: the default field (df)
+    field: str | None  # None: the default field (df)
     value: str  # unescaped
     quoted: bool = False
     wildcard: bool = False  # value has an unescaped * or ?
@@ -101,20 +59,20 @@ class Term:
 
 @dataclass
 class Range:
-    field: Optional[str]
-    low: Optional[str]  # None: open (*)
-    high: Optional[str]
+    field: str | None
+    low: str | None  # None: open (*)
+    high: str | None
     include_low: bool = True
     include_high: bool = True
 
 
 @dataclass
 class Bool:
-    must: list["Node"] = dc_field(default_factory=list)
-    should: list["Node"] = dc_field(default_factory=list)
-    must_not: list["Node"] = dc_field(default_factory=list)
+    must: list[Node] = dc_field(default_factory=list)
+    should: list[Node] = dc_field(default_factory=list)
+    must_not: list[Node] = dc_field(default_factory=list)
     # None: 1 when there is no ``must`` clause, else 0 (Lucene).
-    min_should: Optional[int] = None
+    min_should: int | None = None
 
     def required_should(self) -> int:
         if self.min_should is not None:
@@ -122,7 +80,7 @@ class Bool:
         return 0 if self.must else (1 if self.should else 0)
 
 
-Node = Union[MatchAll, Term, Range, Bool]
+Node = MatchAll | Term | Range | Bool
 
 # --- the scanner --------------------------------------------------------------
 
@@ -145,7 +103,7 @@ class _Scanner:
         self.n = len(text)
         self.lenient = lenient
 
-    def error(self, message, pos, **params):
+    def error(self, message, pos, **params) -> NoReturn:
         raise QuerySyntaxError(message, self.s, pos, **params)
 
     def tokens(self) -> list[Token]:
@@ -180,8 +138,7 @@ class _Scanner:
                 if not nxt or nxt.isspace():
                     # A lone operator ("a - b"): nothing to apply it to.
                     if not self.lenient and c != "-":
-                        self.error(N_("“{char}” is not followed by a clause"), i,
-                                   char=c)
+                        self.error(N_("“{char}” is not followed by a clause"), i, char=c)
                     i += 1
                     continue
                 out.append(Token({"+": "PLUS", "-": "MINUS", "!": "NOT"}[c], c, i))
@@ -214,8 +171,13 @@ class _Scanner:
                 if j < n and s[j] == ":" and not s.startswith("://", j):
                     i = j
             # field:value ?
-            if i < n and s[i] == ":" and FIELD_NAME_RE.match(value) and not wild \
-                    or (value == "*" and i < n and s[i] == ":"):
+            if (
+                i < n
+                and s[i] == ":"
+                and FIELD_NAME_RE.match(value)
+                and not wild
+                or (value == "*" and i < n and s[i] == ":")
+            ):
                 if not s.startswith("://", i):
                     out.append(Token("FIELD", value, start))
                     i += 1
@@ -226,8 +188,7 @@ class _Scanner:
                             out.pop()
                             out.append(Token("TERM", value, start))
                             break
-                        self.error(N_("field “{field}” has no value"), start,
-                                   field=value)
+                        self.error(N_("field “{field}” has no value"), start, field=value)
                     continue
             if value in ("AND", "OR", "NOT") and not wild:
                 out.append(Token(value, value, start))
@@ -340,16 +301,16 @@ class _Scanner:
 
 # --- the parser ---------------------------------------------------------------
 
+
 class _Parser:
-    def __init__(self, text: str, tokens: list[Token], default_and: bool,
-                 lenient: bool):
+    def __init__(self, text: str, tokens: list[Token], default_and: bool, lenient: bool):
         self.text = text
         self.toks = tokens
         self.i = 0
         self.default_and = default_and
         self.lenient = lenient
 
-    def peek(self) -> Optional[Token]:
+    def peek(self) -> Token | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
 
     def take(self) -> Token:
@@ -357,9 +318,8 @@ class _Parser:
         self.i += 1
         return tok
 
-    def error(self, message: str, tok: Optional[Token], **params):
-        raise QuerySyntaxError(message, self.text,
-                               tok.pos if tok else len(self.text), **params)
+    def error(self, message: str, tok: Token | None, **params) -> NoReturn:
+        raise QuerySyntaxError(message, self.text, tok.pos if tok else len(self.text), **params)
 
     def parse(self) -> Node:
         node = self.or_expr(None, top=True)
@@ -370,13 +330,14 @@ class _Parser:
                 self.take()
                 rest = self.parse()
                 return _and([node, rest])
+            assert tok is not None
             self.error(N_("unexpected “{char}”"), tok, char=tok.value)
         return node
 
     # or_expr := and_expr (OR and_expr)*
     def or_expr(self, fieldname, top=False) -> Node:
         branches = [self.and_expr(fieldname)]
-        while self.peek() is not None and self.peek().kind == "OR":
+        while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
             branches.append(self.and_expr(fieldname))
         branches = [b for b in branches if not _empty(b)]
@@ -392,7 +353,7 @@ class _Parser:
         should: list[Node] = []
         must_not: list[Node] = []
         explicit = False
-        prev_plain: Optional[Node] = None  # a plain clause AND may promote
+        prev_plain: Node | None = None  # a plain clause AND may promote
         while True:
             tok = self.peek()
             if tok is None or tok.kind in ("OR", "RP"):
@@ -402,8 +363,7 @@ class _Parser:
                 self.take()
                 conj_and = True
                 explicit = True
-                if prev_plain is not None and any(
-                        c is prev_plain for c in should):
+                if prev_plain is not None and any(c is prev_plain for c in should):
                     should[:] = [c for c in should if c is not prev_plain]
                     must.append(prev_plain)
                 tok = self.peek()
@@ -439,7 +399,7 @@ class _Parser:
         node._explicit = explicit  # type: ignore[attr-defined]
         return node
 
-    def clause(self, fieldname) -> Optional[Node]:
+    def clause(self, fieldname) -> Node | None:
         tok = self.peek()
         if tok is None:
             if self.lenient:
@@ -466,10 +426,10 @@ class _Parser:
             if nxt.kind == "LP":
                 return self.clause(name)
             if nxt.kind in ("TERM", "PHRASE", "RANGE"):
-                node = self.clause(name)
-                if name == "*" and isinstance(node, Term) and node.value == "*":
+                found = self.clause(name)
+                if name == "*" and isinstance(found, Term) and found.value == "*":
                     return MatchAll()
-                return node
+                return found
             if self.lenient:
                 return Term(fieldname, name)
             self.error(N_("field “{field}” has no value"), tok, field=name)
@@ -478,14 +438,15 @@ class _Parser:
             value = str(tok.value)
             if value == "*" and fieldname is None:
                 return MatchAll()
-            return Term(fieldname, value, wildcard=bool(tok.wildcards),
-                        wildcard_positions=tok.wildcards)
+            return Term(
+                fieldname, value, wildcard=bool(tok.wildcards), wildcard_positions=tok.wildcards
+            )
         if tok.kind == "PHRASE":
             self.take()
             return Term(fieldname, str(tok.value), quoted=True)
         if tok.kind == "RANGE":
             self.take()
-            low, high, inc_low, inc_high = tok.value  # type: ignore[misc]
+            low, high, inc_low, inc_high = cast(tuple, tok.value)
             return Range(fieldname, low, high, inc_low, inc_high)
         if self.lenient:
             self.take()
@@ -516,7 +477,7 @@ def parse(text: str, default_and: bool = False, lenient: bool = False) -> Node:
     except QuerySyntaxError:
         raise
     except RecursionError:
-        raise QuerySyntaxError(N_("the query is nested too deeply"), text)
+        raise QuerySyntaxError(N_("the query is nested too deeply"), text) from None
 
 
 def is_flat(node: Node) -> bool:
@@ -526,117 +487,5 @@ def is_flat(node: Node) -> bool:
     if isinstance(node, Bool):
         if getattr(node, "_explicit", False) or node.min_should is not None:
             return False
-        return all(isinstance(c, Term) and c.field is None
-                   for c in node.must + node.should)
+        return all(isinstance(c, Term) and c.field is None for c in node.must + node.should)
     return False
-
-
-# --- minimum should match (dismax ``mm``) ------------------------------------
-
-def min_should_match(spec: Optional[str], clauses: int) -> int:
-    """Solr's ``mm`` for ``clauses`` optional clauses (e.g. ``2<-1 5<80%``)."""
-    if clauses <= 0:
-        return 0
-    spec = (spec or "100%").strip()
-    if not spec:
-        return clauses
-    if "<" in spec:
-        result = clauses
-        for part in spec.split():
-            if "<" not in part:
-                raise QuerySyntaxError(
-                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
-            upto, rule = part.split("<", 1)
-            try:
-                if clauses > int(upto):
-                    result = _mm_one(rule, clauses)
-            except (ValueError, OverflowError):
-                raise QuerySyntaxError(
-                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
-        return max(0, min(clauses, result))
-    try:
-        return max(0, min(clauses, _mm_one(spec, clauses)))
-    except (ValueError, OverflowError):
-        raise QuerySyntaxError(
-                    N_("“{mm}” is not a valid mm (minimum should match)"), spec, mm=spec)
-
-
-def _mm_one(rule: str, clauses: int) -> int:
-    rule = rule.strip()
-    if rule.endswith("%"):
-        pct = float(rule[:-1])
-        n = math.floor(clauses * abs(pct) / 100.0)
-        return clauses - n if pct < 0 else n
-    n = int(rule)
-    return clauses + n if n < 0 else n
-
-
-# --- dates and date math ------------------------------------------------------
-
-_DATE_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?)(?P<math>.*)$"
-)
-_MATH_RE = re.compile(r"([+-]\d+|/)([A-Z]+)")
-_UNITS = {
-    "YEAR": "years", "YEARS": "years",
-    "MONTH": "months", "MONTHS": "months",
-    "DAY": "days", "DAYS": "days", "DATE": "days",
-    "HOUR": "hours", "HOURS": "hours",
-    "MINUTE": "minutes", "MINUTES": "minutes",
-    "SECOND": "seconds", "SECONDS": "seconds",
-    "MILLI": "microseconds", "MILLIS": "microseconds",
-    "MILLISECOND": "microseconds", "MILLISECONDS": "microseconds",
-}
-
-
-_NOT_A_DATE = N_("“{value}” is not a date (write 2024-01-31, "
-                 "2024-01-31T08:00:00Z or NOW-1MONTH)")
-
-
-def parse_date(value: str, now: Optional[dt.datetime] = None) -> dt.datetime:
-    """An ISO date/datetime or ``NOW``, with Solr date math; UTC, aware."""
-    raw = value.strip()
-    upper = raw.upper()
-    if upper.startswith("NOW"):
-        base = now or dt.datetime.now(dt.timezone.utc)
-        math_part = upper[3:]
-    else:
-        m = _DATE_RE.match(raw)
-        if not m:
-            raise QuerySyntaxError(_NOT_A_DATE, value, value=value)
-        text = m.group("date").replace(" ", "T")
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        base = dt.datetime.fromisoformat(text)
-        if base.tzinfo is None:
-            base = base.replace(tzinfo=dt.timezone.utc)
-        base = base.astimezone(dt.timezone.utc)
-        math_part = m.group("math").upper()
-    pos = 0
-    while pos < len(math_part):
-        m = _MATH_RE.match(math_part, pos)
-        if not m or m.group(2) not in _UNITS:
-            raise QuerySyntaxError(_NOT_A_DATE, value, value=value)
-        op, unit = m.group(1), _UNITS[m.group(2)]
-        if op == "/":
-            base = _round_down(base, unit)
-        else:
-            amount = int(op)
-            if unit == "microseconds":
-                amount *= 1000
-            base = base + relativedelta(**{unit: amount})
-        pos = m.end()
-    return base
-
-
-def _round_down(value: dt.datetime, unit: str) -> dt.datetime:
-    order = ["years", "months", "days", "hours", "minutes", "seconds",
-             "microseconds"]
-    keep = order.index(unit)
-    fields = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0,
-              "microsecond": 0}
-    names = ["month", "day", "hour", "minute", "second", "microsecond"]
-    if unit == "microseconds":
-        return value.replace(microsecond=value.microsecond // 1000 * 1000)
-    return value.replace(**{k: fields[k] for k in names[keep:]})

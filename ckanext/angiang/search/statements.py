@@ -23,10 +23,10 @@ Other orders (title, dates, name, id) come straight from the table, where
 PostgreSQL can walk an index instead of sorting every match; the count is
 then a statement of its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from .compiler import SCORE, Params, SortKey
 from .facets import FacetSpec, facet_branches, source_columns
@@ -42,27 +42,34 @@ class Ranking:
     window: int
 
 
-def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
-           start: int, specs: list[FacetSpec], params: Params) -> str:
+def ranked(
+    where: str,
+    keys: list[SortKey],
+    ranking: Ranking,
+    rows: int,
+    start: int,
+    specs: list[FacetSpec],
+    params: Params,
+) -> str:
     """Total, page (relevance first) and facets in one statement."""
     direction = keys[0].direction
     others = keys[1:]  # the index id is always the last key
-    extra = [f"{k.expr} AS sk{n}" for n, k in enumerate(others)
-             if k.expr != "index_id" and k.expr != SCORE]
+    extra = [
+        f"{k.expr} AS sk{n}"
+        for n, k in enumerate(others)
+        if k.expr != "index_id" and k.expr != SCORE
+    ]
 
     def tail(alias: str = "") -> str:
         out = []
         for n, k in enumerate(others):
             if k.expr == SCORE:
                 continue
-            out.append(k.sql(f"{alias}index_id" if k.expr == "index_id"
-                             else f"{alias}sk{n}"))
+            out.append(k.sql(f"{alias}index_id" if k.expr == "index_id" else f"{alias}sk{n}"))
         return ", ".join(out)
 
-    sks = [f"sk{n}" for n, k in enumerate(others)
-           if k.expr not in ("index_id", SCORE)]
-    cols = ", ".join(["index_id", f"{ranking.cheap} AS s1"] + extra
-                     + source_columns(specs))
+    sks = [f"sk{n}" for n, k in enumerate(others) if k.expr not in ("index_id", SCORE)]
+    cols = ", ".join(["index_id", f"{ranking.cheap} AS s1"] + extra + source_columns(specs))
     keep = "".join(f", {c}" for c in sks)
     window = max(0, int(ranking.window))
     parts = [TOTAL]
@@ -77,7 +84,8 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
             f"UNION ALL (SELECT index_id, CAST(s1 AS float8) FROM m "
             f"WHERE index_id NOT IN (SELECT index_id FROM win) "
             f"ORDER BY s1 {direction}, {tail()}) "
-            f"LIMIT {int(rows)} OFFSET {int(start)}) AS page")
+            f"LIMIT {int(rows)} OFFSET {int(start)}) AS page"
+        )
     parts += facet_branches(specs, params)
     # Every step is materialised and the window is removed from the rest
     # with NOT IN (a hashed subplan): PostgreSQL's estimates of word matches
@@ -89,12 +97,11 @@ def ranked(where: str, keys: list[SortKey], ranking: Ranking, rows: int,
         f"ORDER BY s1 {direction}, {tail()} LIMIT {window}), "
         f"resc AS MATERIALIZED (SELECT w.index_id{''.join(f', w.{c}' for c in sks)}, "
         f"CAST({ranking.full} AS float8) AS s FROM win w "
-        f"JOIN {TABLE} t ON t.index_id = w.index_id) "
-        + " UNION ALL ".join(parts))
+        f"JOIN {TABLE} t ON t.index_id = w.index_id) " + " UNION ALL ".join(parts)
+    )
 
 
-def page(where: str, keys: list[SortKey], score: str, rows: int, start: int
-         ) -> str:
+def page(where: str, keys: list[SortKey], score: str, rows: int, start: int) -> str:
     """The page's ids in any other order, from the table (index-friendly)."""
     inner = ", ".join(k.sql() for k in keys)
     aliases = []
@@ -107,18 +114,22 @@ def page(where: str, keys: list[SortKey], score: str, rows: int, start: int
         else:
             aliases.append(f", {k.expr} AS ok{n}")
             outer.append(k.sql(f"ok{n}"))
-    return (f"SELECT -1 AS k, index_id AS v, "
-            f"row_number() OVER (ORDER BY {', '.join(outer)}) AS c, "
-            f"CAST(score AS float8) AS s FROM ("
-            f"SELECT index_id, {score} AS score{''.join(aliases)} "
-            f"FROM {TABLE} WHERE {where} ORDER BY {inner} "
-            f"LIMIT {int(rows)} OFFSET {int(start)}) AS p")
+    return (
+        f"SELECT -1 AS k, index_id AS v, "
+        f"row_number() OVER (ORDER BY {', '.join(outer)}) AS c, "
+        f"CAST(score AS float8) AS s FROM ("
+        f"SELECT index_id, {score} AS score{''.join(aliases)} "
+        f"FROM {TABLE} WHERE {where} ORDER BY {inner} "
+        f"LIMIT {int(rows)} OFFSET {int(start)}) AS p"
+    )
 
 
 def total_and_facets(where: str, specs: list[FacetSpec], params: Params) -> str:
     cols = ", ".join(["index_id"] + source_columns(specs))
-    return (f"WITH m AS MATERIALIZED (SELECT {cols} FROM {TABLE} WHERE {where}) "
-            + " UNION ALL ".join([TOTAL] + facet_branches(specs, params)))
+    return (
+        f"WITH m AS MATERIALIZED (SELECT {cols} FROM {TABLE} WHERE {where}) "
+        + " UNION ALL ".join([TOTAL] + facet_branches(specs, params))
+    )
 
 
 def payload_sql(select: str) -> str:

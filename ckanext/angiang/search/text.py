@@ -15,10 +15,12 @@ The same steps run on documents and on queries so that both sides meet:
 :func:`fold` does what step 3 does, in Python, for places that compare
 strings outside a tsvector (autocomplete substrings, sort keys).
 """
+
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 #: Text search configurations created by the migration.
 CONFIG_FOLDED = "angiang_unaccent"

@@ -4,17 +4,18 @@ Free text (CKAN's dismax ``q``) and Lucene syntax (``fq``, fielded ``q``)
 go through :mod:`.query_parser` and :mod:`.compiler`; local parameters
 (:mod:`.local_params`) pick the parser or a spatial filter.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
 
 from . import query_parser as qp
 from .compiler import Compiled, Compiler, Params, bbox_sql
-from .local_params import (SPATIAL_BBOX_FILTER, SPATIAL_ENVELOPE, LocalParams,
-                           parse_local_params)
+from .local_params import SPATIAL_BBOX_FILTER, SPATIAL_ENVELOPE, LocalParams, parse_local_params
+from .meaning import min_should_match
 from .messages import N_, translate
 
 
@@ -22,8 +23,7 @@ def _query_error(message: str, **params: Any) -> SearchQueryError:
     return SearchQueryError(translate(message, **params))
 
 
-def parse(text: str, default_and: bool, dismax: bool,
-          mm: Optional[str]) -> tuple[qp.Node, Optional[str]]:
+def parse(text: str, default_and: bool, dismax: bool, mm: str | None) -> tuple[qp.Node, str | None]:
     """The query tree, and the phrase bonus text of a free-text query."""
     try:
         if dismax:
@@ -36,24 +36,31 @@ def parse(text: str, default_and: bool, dismax: bool,
         raise SearchQueryError(e.localized()) from e
     phrase = None
     if qp.is_flat(node) and isinstance(node, qp.Bool):
-        words = [t.value for t in node.must + node.should
-                 if isinstance(t, qp.Term) and not t.wildcard]
+        words = [
+            t.value for t in node.must + node.should if isinstance(t, qp.Term) and not t.wildcard
+        ]
         if len(words) >= 2:
             phrase = " ".join(words)
         if dismax and node.should:
             # Solr's dismax: the words are optional clauses of which
             # ``mm`` must match (CKAN sends "2<-1 5<80%")
             try:
-                node.min_should = qp.min_should_match(
-                    mm if mm is not None else "100%", len(node.should))
+                node.min_should = min_should_match(
+                    mm if mm is not None else "100%", len(node.should)
+                )
             except qp.QuerySyntaxError as e:  # a bad mm: 400, not 500
                 raise SearchQueryError(e.localized()) from e
     return node, phrase
 
 
-def where(text: str, request: Optional[dict[str, Any]], params: Params,
-          default_and: bool, dismax: bool = False,
-          mm: Optional[str] = None) -> Compiled:
+def where(
+    text: str,
+    request: dict[str, Any] | None,
+    params: Params,
+    default_and: bool,
+    dismax: bool = False,
+    mm: str | None = None,
+) -> Compiled:
     """The SQL condition of one q/fq value, with what ranking needs."""
     request = request or {}
     local = parse_local_params(text, request)
@@ -70,17 +77,22 @@ def where(text: str, request: Optional[dict[str, Any]], params: Params,
     return compiled
 
 
-def _local(local: LocalParams, request: dict[str, Any],
-           params: Params, default_and: bool) -> Compiled:
+def _local(
+    local: LocalParams, request: dict[str, Any], params: Params, default_and: bool
+) -> Compiled:
     """lucene/dismax/edismax (q.op, mm), bool (must, filter, should,
     must_not), and ckanext-spatial's frange and field filters."""
     kind = local.kind
     if kind in ("lucene", "", "dismax", "edismax"):
         q_op = (local.get("q.op") or ("AND" if default_and else "OR")).upper()
-        return where(local.body, request, params,
-                     default_and=q_op == "AND",
-                     dismax=kind in ("dismax", "edismax"),
-                     mm=local.get("mm"))
+        return where(
+            local.body,
+            request,
+            params,
+            default_and=q_op == "AND",
+            dismax=kind in ("dismax", "edismax"),
+            mm=local.get("mm"),
+        )
     if kind == "bool":
         parts: list[str] = []
         ranks = []
@@ -89,8 +101,7 @@ def _local(local: LocalParams, request: dict[str, Any],
                 c = where(value, request, params, default_and)
                 parts.append(c.where)
                 ranks.extend(c.rank_terms)
-        shoulds = [where(v, request, params, default_and)
-                   for v in local.options.get("should", [])]
+        shoulds = [where(v, request, params, default_and) for v in local.options.get("should", [])]
         if shoulds:
             if not parts:
                 parts.append("(" + " OR ".join(s.where for s in shoulds) + ")")
@@ -105,13 +116,13 @@ def _local(local: LocalParams, request: dict[str, Any],
         if m:
             maxx, minx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
             strict = str(local.get("incl", "true")).lower() == "false"
-            return Compiled(bbox_sql(params, minx, miny, maxx, maxy,
-                                     strict=strict))
+            return Compiled(bbox_sql(params, minx, miny, maxx, maxy, strict=strict))
     if kind == "field":
         m = SPATIAL_ENVELOPE.match(local.body.strip())
         if m:
             minx, maxx, maxy, miny = (float(m.group(i)) for i in (1, 2, 3, 4))
             return Compiled(bbox_sql(params, minx, miny, maxx, maxy))
     raise _query_error(
-        N_("Local parameters {{!{kind}}} are not supported by the "
-           "PostgreSQL search backend"), kind=kind)
+        N_("Local parameters {{!{kind}}} are not supported by the PostgreSQL search backend"),
+        kind=kind,
+    )

@@ -9,6 +9,7 @@ Revises:
 Create Date: 2026-11-27 09:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.

@@ -18,6 +18,7 @@ Revises: 1cc9e2520299
 Create Date: 2026-11-27 12:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -30,27 +31,32 @@ GIN = ["tsv", "tsv_exact", "tags", "groups", "res_format", "doc"]
 
 
 def upgrade():
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv SET STORAGE MAIN, "
-               "ALTER COLUMN tsv_exact SET STORAGE MAIN")
+    op.execute(
+        "ALTER TABLE angiang_search_index "
+        "ALTER COLUMN tsv SET STORAGE MAIN, "
+        "ALTER COLUMN tsv_exact SET STORAGE MAIN"
+    )
     for name in GIN:
-        op.execute(f"ALTER INDEX angiang_search_index_{name}_idx "
-                   f"SET (fastupdate = off)")
-        op.execute(f"SELECT gin_clean_pending_list("
-                   f"'angiang_search_index_{name}_idx'::regclass)")
+        op.execute(f"ALTER INDEX angiang_search_index_{name}_idx SET (fastupdate = off)")
+        op.execute(f"SELECT gin_clean_pending_list('angiang_search_index_{name}_idx'::regclass)")
     op.execute("DROP INDEX IF EXISTS angiang_search_index_permission_labels_idx")
     op.execute("DROP INDEX IF EXISTS angiang_search_index_site_state_idx")
 
 
 def downgrade():
-    op.execute("CREATE INDEX IF NOT EXISTS angiang_search_index_site_state_idx "
-               "ON angiang_search_index (site_id, state, capacity)")
-    op.execute("CREATE INDEX IF NOT EXISTS "
-               "angiang_search_index_permission_labels_idx "
-               "ON angiang_search_index USING gin (permission_labels)")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS angiang_search_index_site_state_idx "
+        "ON angiang_search_index (site_id, state, capacity)"
+    )
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS "
+        "angiang_search_index_permission_labels_idx "
+        "ON angiang_search_index USING gin (permission_labels)"
+    )
     for name in GIN:
-        op.execute(f"ALTER INDEX angiang_search_index_{name}_idx "
-                   f"SET (fastupdate = on)")
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv SET STORAGE EXTENDED, "
-               "ALTER COLUMN tsv_exact SET STORAGE EXTENDED")
+        op.execute(f"ALTER INDEX angiang_search_index_{name}_idx SET (fastupdate = on)")
+    op.execute(
+        "ALTER TABLE angiang_search_index "
+        "ALTER COLUMN tsv SET STORAGE EXTENDED, "
+        "ALTER COLUMN tsv_exact SET STORAGE EXTENDED"
+    )

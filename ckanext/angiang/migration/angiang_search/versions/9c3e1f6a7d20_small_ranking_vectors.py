@@ -22,6 +22,7 @@ Revises: 5b0d4e7f2a91
 Create Date: 2026-11-27 15:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -32,20 +33,24 @@ depends_on = None
 
 
 def upgrade():
-    op.execute("ALTER TABLE angiang_search_index "
-               "ADD COLUMN IF NOT EXISTS tsv_ab tsvector")
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv SET STORAGE EXTENDED, "
-               "ALTER COLUMN tsv_ab SET STORAGE MAIN, "
-               "ALTER COLUMN tsv_exact SET STORAGE MAIN")
-    op.execute("UPDATE angiang_search_index SET tsv_ab = ts_filter(tsv, '{a,b}') "
-               "WHERE tsv_ab IS NULL")
+    op.execute("ALTER TABLE angiang_search_index ADD COLUMN IF NOT EXISTS tsv_ab tsvector")
+    op.execute(
+        "ALTER TABLE angiang_search_index "
+        "ALTER COLUMN tsv SET STORAGE EXTENDED, "
+        "ALTER COLUMN tsv_ab SET STORAGE MAIN, "
+        "ALTER COLUMN tsv_exact SET STORAGE MAIN"
+    )
+    op.execute(
+        "UPDATE angiang_search_index SET tsv_ab = ts_filter(tsv, '{a,b}') WHERE tsv_ab IS NULL"
+    )
     op.execute("DROP INDEX IF EXISTS angiang_search_index_tsv_exact_idx")
 
 
 def downgrade():
-    op.execute("CREATE INDEX IF NOT EXISTS angiang_search_index_tsv_exact_idx "
-               "ON angiang_search_index USING gin (tsv_exact) "
-               "WITH (fastupdate = off)")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS angiang_search_index_tsv_exact_idx "
+        "ON angiang_search_index USING gin (tsv_exact) "
+        "WITH (fastupdate = off)"
+    )
     op.execute("ALTER TABLE angiang_search_index DROP COLUMN IF EXISTS tsv_ab")
     op.execute("ALTER TABLE angiang_search_index ALTER COLUMN tsv SET STORAGE MAIN")

@@ -17,6 +17,7 @@ Revises: e7a2c4b19f08
 Create Date: 2026-12-04 22:30:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.

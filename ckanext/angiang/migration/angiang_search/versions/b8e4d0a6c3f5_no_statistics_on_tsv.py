@@ -31,6 +31,7 @@ Revises: a5c9e3f1b7d2
 Create Date: 2026-12-04 23:10:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -41,13 +42,13 @@ depends_on = None
 
 
 def upgrade():
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv TYPE tsvector USING tsv")
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv SET STORAGE EXTENDED, "
-               "ALTER COLUMN tsv SET STATISTICS 0")
+    op.execute("ALTER TABLE angiang_search_index ALTER COLUMN tsv TYPE tsvector USING tsv")
+    op.execute(
+        "ALTER TABLE angiang_search_index "
+        "ALTER COLUMN tsv SET STORAGE EXTENDED, "
+        "ALTER COLUMN tsv SET STATISTICS 0"
+    )
 
 
 def downgrade():
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN tsv SET STATISTICS -1")
+    op.execute("ALTER TABLE angiang_search_index ALTER COLUMN tsv SET STATISTICS -1")

@@ -18,6 +18,7 @@ Revises: 9c3e1f6a7d20
 Create Date: 2026-11-27 18:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -33,29 +34,33 @@ ARRAYS = ("groups", "tags", "res_format")
 
 
 def _term(field: str, value: str) -> str:
-    return (f"CASE WHEN octet_length('{field}:' || {value}) > 2046 "
-            f"THEN '!{field}' ELSE '{field}:' || {value} END")
+    return (
+        f"CASE WHEN octet_length('{field}:' || {value}) > 2046 "
+        f"THEN '!{field}' ELSE '{field}:' || {value} END"
+    )
 
 
 def upgrade():
-    op.execute("ALTER TABLE angiang_search_index "
-               "ADD COLUMN IF NOT EXISTS facet_terms tsvector")
-    op.execute("ALTER TABLE angiang_search_index "
-               "ALTER COLUMN facet_terms SET STORAGE MAIN")
+    op.execute("ALTER TABLE angiang_search_index ADD COLUMN IF NOT EXISTS facet_terms tsvector")
+    op.execute("ALTER TABLE angiang_search_index ALTER COLUMN facet_terms SET STORAGE MAIN")
     scalars = ", ".join(
-        f"CASE WHEN coalesce({f}, '') <> '' THEN {_term(f, f)} END"
-        for f in SCALARS)
+        f"CASE WHEN coalesce({f}, '') <> '' THEN {_term(f, f)} END" for f in SCALARS
+    )
     arrays = " || ".join(
         f"coalesce((SELECT array_agg({_term(f, 'v')}) FROM unnest({f}) AS u(v) "
         f"WHERE coalesce(v, '') <> ''), '{{}}')"
-        for f in ARRAYS)
+        for f in ARRAYS
+    )
     op.execute(
         "UPDATE angiang_search_index SET facet_terms = array_to_tsvector("
         f"array_remove(ARRAY['*', {scalars}] || {arrays}, NULL)) "
-        "WHERE facet_terms IS NULL")
-    op.execute("CREATE INDEX IF NOT EXISTS angiang_search_index_visible_idx "
-               "ON angiang_search_index (site_id, state, capacity) "
-               "INCLUDE (permission_labels)")
+        "WHERE facet_terms IS NULL"
+    )
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS angiang_search_index_visible_idx "
+        "ON angiang_search_index (site_id, state, capacity) "
+        "INCLUDE (permission_labels)"
+    )
 
 
 def downgrade():

@@ -16,6 +16,7 @@ Revises: d41e7b0c5a13
 Create Date: 2026-11-27 09:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -26,8 +27,10 @@ depends_on = None
 
 
 def upgrade():
-    op.execute("CREATE TABLE IF NOT EXISTS angiang_search_changes ("
-               "backend integer PRIMARY KEY, writes bigint NOT NULL)")
+    op.execute(
+        "CREATE TABLE IF NOT EXISTS angiang_search_changes ("
+        "backend integer PRIMARY KEY, writes bigint NOT NULL)"
+    )
     op.execute("""
         CREATE OR REPLACE FUNCTION angiang_search_count_write()
         RETURNS trigger LANGUAGE plpgsql AS $$
@@ -37,16 +40,16 @@ def upgrade():
             ON CONFLICT (backend) DO UPDATE SET writes = c.writes + 1;
             RETURN NULL;
         END $$""")
-    op.execute("DROP TRIGGER IF EXISTS angiang_search_index_written "
-               "ON angiang_search_index")
-    op.execute("CREATE TRIGGER angiang_search_index_written "
-               "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-               "ON angiang_search_index "
-               "FOR EACH STATEMENT EXECUTE FUNCTION angiang_search_count_write()")
+    op.execute("DROP TRIGGER IF EXISTS angiang_search_index_written ON angiang_search_index")
+    op.execute(
+        "CREATE TRIGGER angiang_search_index_written "
+        "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        "ON angiang_search_index "
+        "FOR EACH STATEMENT EXECUTE FUNCTION angiang_search_count_write()"
+    )
 
 
 def downgrade():
-    op.execute("DROP TRIGGER IF EXISTS angiang_search_index_written "
-               "ON angiang_search_index")
+    op.execute("DROP TRIGGER IF EXISTS angiang_search_index_written ON angiang_search_index")
     op.execute("DROP FUNCTION IF EXISTS angiang_search_count_write()")
     op.execute("DROP TABLE IF EXISTS angiang_search_changes")
