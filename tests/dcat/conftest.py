@@ -4,8 +4,8 @@ The DCAT plugins come from test.ini's ``ckan.plugins``; ``dcat_plugins``
 makes sure they are on (appending them when a configuration lacks them) and
 loads the plugins, so the tests run with the portal as configured.
 """
-import pytest
 
+import pytest
 from dcat_helpers import DCAT_PLUGINS, make_agency
 
 
@@ -53,5 +53,7 @@ def pytest_terminal_summary(terminalreporter):
 
     table = federation.render_table()
     if table:
-        terminalreporter.write_sep("-", "stock ckanext-dcat parsers: datasets read / in catalogue, fields right")
+        terminalreporter.write_sep(
+            "-", "stock ckanext-dcat parsers: datasets read / in catalogue, fields right"
+        )
         terminalreporter.write_line(table)

@@ -1,14 +1,15 @@
 """Helpers of the DCAT tests: the full dataset of the metadata model, its
 agency, and serialization/parsing with the angiang_dcat_ap profile."""
+
 from __future__ import annotations
 
 import copy
 import json
 import pathlib
-
-import rdflib
+from collections import Counter
 
 import ckan.model as model
+import rdflib
 
 DATA = pathlib.Path(__file__).parent / "data"
 
@@ -40,8 +41,9 @@ def make_agency(**overrides) -> model.Group:
     organization in the database, not the organization schema."""
     values = copy.deepcopy(AGENCY)
     values.update(overrides)
-    group = model.Group(name=values["name"], title=values["title"],
-                        type="organization", is_organization=True)
+    group = model.Group(
+        name=values["name"], title=values["title"], type="organization", is_organization=True
+    )
     group.id = values["id"]
     group.state = "active"
     group.extras = values["extras"]
@@ -74,7 +76,7 @@ DCAT_PLUGINS = ["dcat", "structured_data", "angiang_dcat"]
 
 
 def create_agency(**overrides) -> dict:
-    from ckanext.angiang.metadata import factories
+    from angiang_testing import factories
 
     values = {"title": AGENCY["title"], "name": AGENCY["name"]}
     values.update({k: v for k, v in AGENCY["extras"].items()})
@@ -95,8 +97,18 @@ def create_dataset(agency: dict, **overrides) -> dict:
     from ckan.tests import helpers
 
     data = full_dataset()
-    for key in ("id", "name", "identifier", "owner_org", "metadata_created",
-                "metadata_modified", "spatial", "private", "state", "type"):
+    for key in (
+        "id",
+        "name",
+        "identifier",
+        "owner_org",
+        "metadata_created",
+        "metadata_modified",
+        "spatial",
+        "private",
+        "state",
+        "type",
+    ):
         data.pop(key, None)
     for res in data["resources"]:
         for key in ("id", "package_id", "created", "metadata_modified"):
@@ -107,7 +119,7 @@ def create_dataset(agency: dict, **overrides) -> dict:
     return helpers.call_action("package_create", context={"user": sysadmin_name()}, **data)
 
 
-def canonical_triples(g: rdflib.Graph, replace: tuple[str, str] = ("", "")) -> "Counter":
+def canonical_triples(g: rdflib.Graph, replace: tuple[str, str] = ("", "")) -> Counter:
     """The triples of ``g`` with every blank node replaced by a digest of what
     it describes (recursively): two graphs whose blank nodes form trees (as
     DCAT's contact points, checksums, periods... do) are isomorphic exactly
@@ -116,7 +128,6 @@ def canonical_triples(g: rdflib.Graph, replace: tuple[str, str] = ("", "")) -> "
     rewrites a substring of every URI and literal (the paging links of
     ``/catalog.ttl`` and ``/catalog.xml`` name their own format)."""
     import hashlib
-    from collections import Counter
 
     old, new = replace
 
@@ -135,8 +146,10 @@ def canonical_triples(g: rdflib.Graph, replace: tuple[str, str] = ("", "")) -> "
             return memo[node]
         if node in path:  # a cycle: not a tree, give up on this branch
             return "_:cycle"
-        parts = sorted(f"{term(p)} {signature(o, path + (node,)) if isinstance(o, rdflib.BNode) else term(o)}"
-                       for p, o in g.predicate_objects(node))
+        parts = sorted(
+            f"{term(p)} {signature(o, path + (node,)) if isinstance(o, rdflib.BNode) else term(o)}"
+            for p, o in g.predicate_objects(node)
+        )
         memo[node] = "_:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
         return memo[node]
 
@@ -176,7 +189,9 @@ class CatalogueServer:
                     self.end_headers()
                     return
                 body, content_type = found
-                body = body.replace(f"{outer.SITE}/catalog.".encode(), f"{outer.url}/catalog.".encode())
+                body = body.replace(
+                    f"{outer.SITE}/catalog.".encode(), f"{outer.url}/catalog.".encode()
+                )
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

@@ -7,6 +7,7 @@ The export needs the portal's plugins and the demo in the database; what it
 returns is bytes and dicts, so the tests that read it (stock parsers, a
 stock harvester) run afterwards with whatever plugins a harvesting CKAN has.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,7 +41,8 @@ class DemoExport:
     def pages(self, fmt: str) -> list[tuple[str, bytes]]:
         """Every page of format ``fmt``: the catalogue's, then each dataset's."""
         return list(self.catalogue[fmt]) + [
-            (f"/dataset/{name}.{fmt}", body) for name, body in sorted(self.datasets[fmt].items())]
+            (f"/dataset/{name}.{fmt}", body) for name, body in sorted(self.datasets[fmt].items())
+        ]
 
 
 def graph(body: bytes, fmt: str) -> rdflib.Graph:
@@ -58,7 +60,7 @@ def _catalogue_pages(client, fmt: str) -> list[tuple[str, bytes]]:
         pages.append((url, response.data))
         g = graph(response.data, fmt)
         next_page = g.value(next(g.subjects(rdflib.RDF.type, HYDRA.PagedCollection)), HYDRA.next)
-        url = str(next_page)[len(SITE):] if next_page else None
+        url = str(next_page)[len(SITE) :] if next_page else None
     return pages
 
 
@@ -82,15 +84,17 @@ def export(reset_db_with_migrations) -> DemoExport:
         _CONFIG_CACHE.clear()
         client = helpers._get_test_app()
         catalogue = {fmt: _catalogue_pages(client, fmt) for fmt in CATALOGUE_FORMATS}
-        ids = helpers.call_action(
-            "package_search", rows=1000, fl="id", include_private=False)["results"]
+        ids = helpers.call_action("package_search", rows=1000, fl="id", include_private=False)[
+            "results"
+        ]
         expected = {}
         for row in ids:
             dataset = helpers.call_action("package_show", id=row["id"])
             expected[f"{SITE}/dataset/{dataset['id']}"] = dataset
         datasets = {
-            fmt: {d["name"]: client.get(f"/dataset/{d['name']}.{fmt}").data
-                  for d in expected.values()}
+            fmt: {
+                d["name"]: client.get(f"/dataset/{d['name']}.{fmt}").data for d in expected.values()
+            }
             for fmt in DATASET_FORMATS
         }
         licenses_json = client.get("/licenses.json").data

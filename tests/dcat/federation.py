@@ -8,6 +8,7 @@ scheming fields (``euro_dcat_ap_scheming`` with ``dcat_ap_full.yaml``);
 ``package_show``. A test compares them field by field; ``TABLE`` collects the
 counts that ``conftest.pytest_terminal_summary`` prints.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,22 @@ from typing import Any
 from ckanext.angiang.dcat import geo, location, references
 from ckanext.angiang.dcat import vocabularies as voc
 
-FIELDS = ("title", "notes", "publisher", "contact", "tags", "theme", "spatial", "bbox",
-          "temporal", "frequency", "identifier", "standard", "resources", "licence")
+FIELDS = (
+    "title",
+    "notes",
+    "publisher",
+    "contact",
+    "tags",
+    "theme",
+    "spatial",
+    "bbox",
+    "temporal",
+    "frequency",
+    "identifier",
+    "standard",
+    "resources",
+    "licence",
+)
 
 # (format, profiles, pages) -> {"read": n, "total": n, field: n ok}
 TABLE: dict[tuple[str, str, str], dict[str, int]] = {}
@@ -59,22 +74,35 @@ def facts(d: dict) -> dict:
     spatial = _first(d.get("spatial_coverage"))
     temporal = _first(d.get("temporal_coverage"))
     resources = sorted(
-        (r.get("url") or "", (r.get("format") or "").rsplit("/", 1)[-1].upper(), r.get("license") or "",
-         r.get("hash") or "")
-        for r in d.get("resources") or [])
+        (
+            r.get("url") or "",
+            (r.get("format") or "").rsplit("/", 1)[-1].upper(),
+            r.get("license") or "",
+            r.get("hash") or "",
+        )
+        for r in d.get("resources") or []
+    )
     return {
         "title": d.get("title"),
         "notes": d.get("notes"),
         "publisher": publisher,
-        "contact": (contact.get("name") or _get(d, "contact_name"),
-                    contact.get("email") or _get(d, "contact_email")),
+        "contact": (
+            contact.get("name") or _get(d, "contact_name"),
+            contact.get("email") or _get(d, "contact_email"),
+        ),
         "tags": sorted(t["name"] for t in d.get("tags") or []),
         "theme": sorted(_list(_get(d, "theme"))),
         "spatial": spatial.get("uri") or _get(d, "spatial_uri"),
-        "bbox": _bbox(spatial.get("bbox") or _get(d, "spatial_bbox")
-                      or spatial.get("geom") or _get(d, "spatial")),
-        "temporal": ((temporal.get("start") or _get(d, "temporal_start") or "")[:10],
-                     (temporal.get("end") or _get(d, "temporal_end") or "")[:10]),
+        "bbox": _bbox(
+            spatial.get("bbox")
+            or _get(d, "spatial_bbox")
+            or spatial.get("geom")
+            or _get(d, "spatial")
+        ),
+        "temporal": (
+            (temporal.get("start") or _get(d, "temporal_start") or "")[:10],
+            (temporal.get("end") or _get(d, "temporal_end") or "")[:10],
+        ),
         "frequency": _get(d, "frequency"),
         "identifier": sorted(_list(_get(d, "alternate_identifier"))),
         "standard": sorted(_list(_get(d, "conforms_to"))),
@@ -89,8 +117,14 @@ def expected_facts(dataset: dict, licence_urls: dict[str, str]) -> dict:
     catalogue_code = (dataset.get("catalogue_code") or "").strip()
     licence = licence_urls.get(dataset.get("license_id") or "", "")
     resources = sorted(
-        ((r.get("url") or "").strip(), (r.get("format") or "").upper(), licence, r.get("hash") or "")
-        for r in dataset["resources"])
+        (
+            (r.get("url") or "").strip(),
+            (r.get("format") or "").upper(),
+            licence,
+            r.get("hash") or "",
+        )
+        for r in dataset["resources"]
+    )
     return {
         "title": dataset["title"],
         "notes": dataset["notes"],
@@ -100,14 +134,21 @@ def expected_facts(dataset: dict, licence_urls: dict[str, str]) -> dict:
         "theme": sorted(voc.theme_uri(c) for c in _list(dataset.get("theme"))),
         "spatial": location.spatial_uri(str(code)) if code else None,
         "bbox": _bbox(dataset.get("spatial")),
-        "temporal": ((dataset.get("temporal_start") or "")[:10],
-                     (dataset.get("temporal_end") or "")[:10]),
+        "temporal": (
+            (dataset.get("temporal_start") or "")[:10],
+            (dataset.get("temporal_end") or "")[:10],
+        ),
         "frequency": voc.frequency_uri(dataset["frequency"]) if dataset.get("frequency") else None,
         # The catalogue code and the standard as the URIs references.py mints.
-        "identifier": [str(references.catalogue_code_uri(catalogue_code))] if catalogue_code else [],
-        "standard": [standard if standard.startswith(("http://", "https://"))
-                     else str(references.standard_uri(standard))
-                     for standard in _list(dataset.get("conforms_to"))],
+        "identifier": [str(references.catalogue_code_uri(catalogue_code))]
+        if catalogue_code
+        else [],
+        "standard": [
+            standard
+            if standard.startswith(("http://", "https://"))
+            else str(references.standard_uri(standard))
+            for standard in _list(dataset.get("conforms_to"))
+        ],
         "resources": resources,
         "licence": dataset.get("license_id"),
     }
@@ -125,9 +166,13 @@ def render_table() -> str:
     head = ["format", "profiles", "pages", "read"] + list(FIELDS)
     rows = [head]
     for (fmt, profiles, pages), counts in sorted(TABLE.items()):
-        rows.append([fmt, profiles, pages, f"{counts['read']}/{counts['total']}"]
-                    + [str(counts.get(f, 0)) for f in FIELDS])
+        rows.append(
+            [fmt, profiles, pages, f"{counts['read']}/{counts['total']}"]
+            + [str(counts.get(f, 0)) for f in FIELDS]
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

@@ -1,14 +1,14 @@
 """The demo catalogue (``ckan angiang demo load``) as the national portal sees
 it: every page valid DCAT-AP 3.0.1, and an "Excellent" metadata quality."""
+
 import re
 
 import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from ckanext.dcat.profiles.base import DCAT
-
 from ckanext.angiang.dcat import shacl
+from ckanext.dcat.profiles.base import DCAT
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -17,6 +17,7 @@ HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 @pytest.mark.usefixtures("dcat_plugins", "clean_db")
 def test_demo_catalogue_is_valid_and_excellent(app, cli):
     from ckan.cli.cli import ckan
+
     from ckanext.angiang import demo
 
     stats = demo.load()

@@ -1,18 +1,18 @@
 """The DCAT endpoints the national portal harvests (Art. 7.7): the catalogue
 page by page, per-dataset RDF, content negotiation, schema.org JSON-LD; and
 never a private or draft dataset."""
+
 import datetime
 import json
 
 import pytest
 import rdflib
+from ckan.tests import helpers
+from dcat_helpers import create_agency, create_dataset, sysadmin_name
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from ckan.tests import helpers
 from ckanext.dcat.profiles.base import DCAT, DCT, FOAF
-
-from dcat_helpers import create_dataset, create_agency, sysadmin_name
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -40,8 +40,13 @@ def catalogue():
     draft = create_dataset(agency, title="Dữ liệu nháp", state="draft")
     deleted = create_dataset(agency, title="Dữ liệu đã xóa")
     helpers.call_action("package_delete", context={"user": sysadmin_name()}, id=deleted["id"])
-    return {"agency": agency, "public": public, "private": private, "draft": draft,
-            "deleted": deleted}
+    return {
+        "agency": agency,
+        "public": public,
+        "private": private,
+        "draft": draft,
+        "deleted": deleted,
+    }
 
 
 def uri(dataset):
@@ -72,17 +77,24 @@ def test_a_logged_in_editor_does_not_see_private_datasets(app, catalogue):
     sysadmin = factories.SysadminWithToken()
     response = app.get("/catalog.ttl", headers={"Authorization": sysadmin["token"]})
     assert datasets_in(graph_of(response)) == {uri(d) for d in catalogue["public"]}
-    response = app.get(f"/dataset/{catalogue['private']['id']}.ttl",
-                       headers={"Authorization": sysadmin["token"]}, status=404)
+    response = app.get(
+        f"/dataset/{catalogue['private']['id']}.ttl",
+        headers={"Authorization": sysadmin["token"]},
+        status=404,
+    )
 
 
 def test_catalogue_formats(app, catalogue):
-    for fmt, rdflib_format, content_type in (("rdf", "xml", "application/rdf+xml"),
-                                             ("xml", "xml", "application/rdf+xml"),
-                                             ("jsonld", "json-ld", "application/ld+json")):
+    for fmt, rdflib_format, content_type in (
+        ("rdf", "xml", "application/rdf+xml"),
+        ("xml", "xml", "application/rdf+xml"),
+        ("jsonld", "json-ld", "application/ld+json"),
+    ):
         response = app.get(f"/catalog.{fmt}")
         assert response.headers["Content-Type"].startswith(content_type)
-        assert datasets_in(graph_of(response, rdflib_format)) == {uri(d) for d in catalogue["public"]}
+        assert datasets_in(graph_of(response, rdflib_format)) == {
+            uri(d) for d in catalogue["public"]
+        }
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
@@ -109,7 +121,12 @@ def test_catalogue_pages_with_hydra(app, catalogue):
 def test_modified_since(app, catalogue):
     since = datetime.datetime.utcnow().isoformat()
     newer = create_dataset(catalogue["agency"], title="Dữ liệu mới")
-    helpers.call_action("package_patch", context={"user": sysadmin_name()}, id=catalogue["public"][0]["id"], notes="Cập nhật mô tả.")
+    helpers.call_action(
+        "package_patch",
+        context={"user": sysadmin_name()},
+        id=catalogue["public"][0]["id"],
+        notes="Cập nhật mô tả.",
+    )
     g = graph_of(app.get("/catalog.ttl", query_string={"modified_since": since}))
     assert datasets_in(g) == {uri(newer), uri(catalogue["public"][0])}
     response = app.get("/catalog.ttl", query_string={"modified_since": "hôm qua"}, status=409)
@@ -133,7 +150,9 @@ def test_dataset_endpoints(app, catalogue):
         for ref in (dataset["id"], dataset["name"]):
             g = graph_of(app.get(f"/dataset/{ref}.{fmt}"), rdflib_format)
             assert datasets_in(g) == {uri(dataset)}
-            assert g.value(URIRef(uri(dataset)), DCT.identifier) == rdflib.Literal(dataset["identifier"])
+            assert g.value(URIRef(uri(dataset)), DCT.identifier) == rdflib.Literal(
+                dataset["identifier"]
+            )
 
 
 def test_private_draft_and_deleted_datasets_are_not_found(app, catalogue):
@@ -157,8 +176,10 @@ def test_content_negotiation(app, catalogue):
 def test_dataset_page_embeds_schema_org_json_ld(app, catalogue):
     dataset = catalogue["public"][0]
     html = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
-    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
-    data = json.loads(html[start:html.index("</script>", start)])
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(html[start : html.index("</script>", start)])
     nodes = data.get("@graph", [data])
     (node,) = [n for n in nodes if n.get("@type") in ("schema:Dataset", "Dataset")]
     assert node.get("schema:name") == dataset["title"] or node.get("name") == dataset["title"]

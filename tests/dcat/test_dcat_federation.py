@@ -18,18 +18,20 @@ reads it, a stock CKAN 2.12 with ckanext-dcat 2.4.4.
 The demo is exported once per session (``demo_export`` fixture); each page
 is parsed once per profile combination.
 """
+
 from __future__ import annotations
 
 import json
 
+import federation
 import pytest
-
 from dcat_helpers import CatalogueServer, canonical_triples
 from demo_export import CATALOGUE_FORMATS, SITE, graph
-import federation
 
 STOCK_PROFILES = ("euro_dcat_ap_3", "euro_dcat_ap_2", "euro_dcat_ap")
-COMBINATIONS = [(p,) for p in STOCK_PROFILES] + [(p, "euro_dcat_ap_scheming") for p in STOCK_PROFILES]
+COMBINATIONS = [(p,) for p in STOCK_PROFILES] + [
+    (p, "euro_dcat_ap_scheming") for p in STOCK_PROFILES
+]
 STOCK_SCHEMA = "ckanext.dcat.schemas:dcat_ap_full.yaml"
 STOCK_PRESETS = "ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml"
 # Combinations that cannot give the extent (counted 0 in the table's bbox
@@ -42,15 +44,20 @@ STOCK_PRESETS = "ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml
 #   ``dcat:bbox``, and its second pass keeps the first value and drops the
 #   bbox extras: the URI and names arrive, the extent does not. A stock bug;
 #   ``euro_dcat_ap_2 euro_dcat_ap_scheming`` reads the extent.
-NO_BBOX = {("euro_dcat_ap",), ("euro_dcat_ap", "euro_dcat_ap_scheming"),
-           ("euro_dcat_ap_3", "euro_dcat_ap_scheming")}
+NO_BBOX = {
+    ("euro_dcat_ap",),
+    ("euro_dcat_ap", "euro_dcat_ap_scheming"),
+    ("euro_dcat_ap_3", "euro_dcat_ap_scheming"),
+}
 
 
 @pytest.fixture(scope="module")
 def licence_server(demo_export):
     """The portal's licence register, served as the national portal would
     fetch it (``licenses_group_url``)."""
-    with CatalogueServer({"/licenses.json": (demo_export.licenses_json, "application/json")}) as server:
+    with CatalogueServer(
+        {"/licenses.json": (demo_export.licenses_json, "application/json")}
+    ) as server:
         yield server
 
 
@@ -83,15 +90,21 @@ def _parse(body: bytes, fmt: str, profiles) -> list[dict]:
 
 
 @pytest.mark.parametrize("fmt", list(CATALOGUE_FORMATS))
-@pytest.mark.parametrize("stock_site", COMBINATIONS, indirect=True,
-                         ids=["+".join(c) for c in COMBINATIONS])
+@pytest.mark.parametrize(
+    "stock_site", COMBINATIONS, indirect=True, ids=["+".join(c) for c in COMBINATIONS]
+)
 def test_stock_parser_reads_every_dataset(demo_export, stock_site, fmt):
     profiles = stock_site
-    expected = {uri: federation.expected_facts(d, demo_export.licence_urls)
-                for uri, d in demo_export.expected.items()}
-    sources = {"catalogue": demo_export.catalogue[fmt],
-               "dataset pages": [(f"/dataset/{n}.{fmt}", b)
-                                 for n, b in sorted(demo_export.datasets[fmt].items())]}
+    expected = {
+        uri: federation.expected_facts(d, demo_export.licence_urls)
+        for uri, d in demo_export.expected.items()
+    }
+    sources = {
+        "catalogue": demo_export.catalogue[fmt],
+        "dataset pages": [
+            (f"/dataset/{n}.{fmt}", b) for n, b in sorted(demo_export.datasets[fmt].items())
+        ],
+    }
     problems = {}
     for source, pages in sources.items():
         counts = {"read": 0, "total": len(expected)}
@@ -135,8 +148,11 @@ def test_every_format_gives_the_same_graph(demo_export, fmt):
         a = canonical_triples(graph(body, "ttl"), (".ttl", ".FMT"))
         b = canonical_triples(graph(other[path], fmt), (f".{fmt}", ".FMT"))
         if a != b:
-            differ[path] = {"only in Turtle": len(a - b), f"only in {fmt}": len(b - a),
-                            "example": sorted(a - b)[:3] or sorted(b - a)[:3]}
+            differ[path] = {
+                "only in Turtle": len(a - b),
+                f"only in {fmt}": len(b - a),
+                "example": sorted(a - b)[:3] or sorted(b - a)[:3],
+            }
     assert differ == {}
     assert len(turtle) == len(demo_export.catalogue["ttl"]) + len(demo_export.expected)
 
@@ -148,14 +164,18 @@ def test_licence_register_is_in_ckan_format(demo_export):
     assert {lic["id"]: lic["url"] for lic in data} == demo_export.licence_urls
     used = {d["license_id"] for d in demo_export.expected.values()}
     assert used and used <= set(demo_export.licence_urls)
-    assert all(url.startswith(SITE) or url.startswith("https://") for url in demo_export.licence_urls.values())
+    assert all(
+        url.startswith(SITE) or url.startswith("https://")
+        for url in demo_export.licence_urls.values()
+    )
 
 
 @pytest.mark.ckan_config("ckan.plugins", "activity angiang_search harvest dcat dcat_rdf_harvester")
 @pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "euro_dcat_ap_3")
 @pytest.mark.usefixtures("with_plugins")
-def test_stock_harvester_imports_every_dataset(demo_export, licence_server, ckan_config,
-                                               monkeypatch, clean_db):
+def test_stock_harvester_imports_every_dataset(
+    demo_export, licence_server, ckan_config, monkeypatch, clean_db
+):
     """ckanext-dcat's own ``dcat_rdf`` harvester with its default profile, in
     a CKAN with CKAN's default dataset schema and none of our plugins but the
     search backend (standing in for Solr): every dataset of the Turtle
@@ -163,6 +183,7 @@ def test_stock_harvester_imports_every_dataset(demo_export, licence_server, ckan
     second run updates them all without an error."""
     import ckan.model as model
     from ckan.tests import factories, helpers
+
     from ckanext.dcat.harvesters import DCATRDFHarvester
     from ckanext.harvest.tests.factories import HarvestJobObj, HarvestSourceObj
     from ckanext.harvest.tests.lib import run_harvest_job
@@ -172,8 +193,9 @@ def test_stock_harvester_imports_every_dataset(demo_export, licence_server, ckan
     national = factories.Organization(name="cong-du-lieu-quoc-gia")
     pages = {path: (body, "text/turtle") for path, body in demo_export.catalogue["ttl"]}
     with CatalogueServer(pages) as server:
-        source = HarvestSourceObj(url=f"{server.url}/catalog.ttl", source_type="dcat_rdf",
-                                  owner_org=national["id"])
+        source = HarvestSourceObj(
+            url=f"{server.url}/catalog.ttl", source_type="dcat_rdf", owner_org=national["id"]
+        )
         first = run_harvest_job(HarvestJobObj(source=source, run=False), DCATRDFHarvester())
         second = run_harvest_job(HarvestJobObj(source=source, run=False), DCATRDFHarvester())
 

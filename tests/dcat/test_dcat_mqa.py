@@ -1,12 +1,13 @@
 """The data.europa.eu Metadata Quality Assessment of the catalogue."""
+
 import http.server
 import threading
 
 import pytest
 import rdflib
+from dcat_helpers import full_dataset
 
 from ckanext.angiang.dcat import mqa
-from dcat_helpers import full_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "angiang_dcat_ap"),
@@ -52,17 +53,38 @@ def test_weights_and_ratings_follow_the_method():
     assert sum(i.weight for i in mqa.INDICATORS) == 405
     per_dimension = {}
     for indicator in mqa.INDICATORS:
-        per_dimension[indicator.dimension] = per_dimension.get(indicator.dimension, 0) + indicator.weight
-    assert per_dimension == {"Findability": 100, "Accessibility": 100, "Interoperability": 110,
-                             "Reusability": 75, "Contextuality": 20}
+        per_dimension[indicator.dimension] = (
+            per_dimension.get(indicator.dimension, 0) + indicator.weight
+        )
+    assert per_dimension == {
+        "Findability": 100,
+        "Accessibility": 100,
+        "Interoperability": 110,
+        "Reusability": 75,
+        "Contextuality": 20,
+    }
     assert [mqa.rating(p) for p in (405, 351, 350, 221, 220, 121, 120, 0)] == [
-        "Excellent", "Excellent", "Good", "Good", "Sufficient", "Sufficient", "Bad", "Bad"]
+        "Excellent",
+        "Excellent",
+        "Good",
+        "Good",
+        "Sufficient",
+        "Sufficient",
+        "Bad",
+        "Bad",
+    ]
 
 
 def test_url_checks_use_real_http(web_server):
-    results = mqa.check_urls([f"{web_server}/ok/a.csv", f"{web_server}/missing.csv",
-                              f"{web_server}/nohead/b.csv", "http://127.0.0.1:9/closed"],
-                             timeout=5)
+    results = mqa.check_urls(
+        [
+            f"{web_server}/ok/a.csv",
+            f"{web_server}/missing.csv",
+            f"{web_server}/nohead/b.csv",
+            "http://127.0.0.1:9/closed",
+        ],
+        timeout=5,
+    )
     assert results[f"{web_server}/ok/a.csv"] == (True, "HTTP 200")
     assert results[f"{web_server}/missing.csv"] == (False, "HTTP 404")
     assert results[f"{web_server}/nohead/b.csv"] == (True, "HTTP 200")
@@ -91,8 +113,12 @@ def test_score_of_the_full_dataset(web_server):
     assert points["format machine-readable"] == 20  # best distribution: the CSV
     assert points["dct:license from vocabulary"] == 10
     assert report.dimension_points() == {
-        "Findability": (100, 100), "Accessibility": (75, 100), "Interoperability": (110, 110),
-        "Reusability": (75, 75), "Contextuality": (17.5, 20)}
+        "Findability": (100, 100),
+        "Accessibility": (75, 100),
+        "Interoperability": (110, 110),
+        "Reusability": (75, 75),
+        "Contextuality": (17.5, 20),
+    }
     assert report.points == pytest.approx(377.5)
     assert report.rating == "Excellent"
     text = mqa.report_text(report)
@@ -110,7 +136,9 @@ def test_unreachable_urls_and_violations_lower_the_score(web_server):
     g = rdflib.Graph()
     g.parse(data=serializer.serialize_catalog({}, [dataset], _format="ttl"), format="turtle")
     # A distribution without access URL violates DCAT-AP.
-    distribution = next(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Distribution")))
+    distribution = next(
+        g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Distribution"))
+    )
     g.remove((distribution, rdflib.URIRef("http://www.w3.org/ns/dcat#accessURL"), None))
 
     report = mqa.assess([g], check_url=lambda urls: mqa.check_urls(urls, timeout=5))

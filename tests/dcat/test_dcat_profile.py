@@ -1,17 +1,26 @@
 """The angiang_dcat_ap profile on dataset dicts (Art. 5.2a, 7.7): every field
 of the metadata model is written to DCAT-AP 3 and read back unchanged."""
+
 import json
 
 import pytest
-from rdflib import BNode, Literal, URIRef
+from dcat_helpers import AGENCY_ID, full_dataset, parse, serialize
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from ckanext.angiang.dcat.profiles import CATALOGUE_CODE, DQV, OA, AngiangDCATAPProfile
 from ckanext.dcat.profiles.base import (
-    ADMS, DCAT, DCATAP, DCT, FOAF, GSP, LOCN, SCHEMA, SPDX, VCARD,
+    ADMS,
+    DCAT,
+    DCATAP,
+    DCT,
+    FOAF,
+    GSP,
+    LOCN,
+    SCHEMA,
+    SPDX,
+    VCARD,
 )
-
-from ckanext.angiang.dcat.profiles import AngiangDCATAPProfile, DQV, OA, CATALOGUE_CODE
-from dcat_helpers import AGENCY, AGENCY_ID, full_dataset, make_agency, parse, serialize
 
 EU = "http://publications.europa.eu/resource/authority/"
 DATASET_URI = URIRef("http://test.ckan.net/dataset/4f0c6b1e-7a52-4d3e-9b61-1f1e0c2a0001")
@@ -26,6 +35,7 @@ pytestmark = [
 
 def test_profile_is_registered_and_extends_dcat_ap_3():
     from importlib.metadata import entry_points
+
     from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 
     (ep,) = entry_points(group="ckan.rdf.profiles", name="angiang_dcat_ap")
@@ -39,11 +49,18 @@ class TestSerialize:
         g, ref = serialize(full_dataset())
         assert ref == DATASET_URI
         assert (ref, RDF.type, DCAT.Dataset) in g
-        assert (ref, DCT.title, Literal("Dân số theo xã, phường tỉnh An Giang năm 2024", lang="vi")) in g
+        assert (
+            ref,
+            DCT.title,
+            Literal("Dân số theo xã, phường tỉnh An Giang năm 2024", lang="vi"),
+        ) in g
         assert (ref, DCT.description, Literal(full_dataset()["notes"], lang="vi")) in g
         keywords = set(g.objects(ref, DCAT.keyword))
-        assert keywords == {Literal("dân số", lang="vi"), Literal("thống kê", lang="vi"),
-                            Literal("xã phường", lang="vi")}
+        assert keywords == {
+            Literal("dân số", lang="vi"),
+            Literal("thống kê", lang="vi"),
+            Literal("xã phường", lang="vi"),
+        }
 
     def test_identifier_dates_and_landing_page(self):
         g, ref = serialize(full_dataset())
@@ -63,8 +80,10 @@ class TestSerialize:
             assert g.value(theme, SKOS.prefLabel) is not None
         assert g.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/ANNUAL")
         assert (URIRef(EU + "frequency/ANNUAL"), RDF.type, DCT.Frequency) in g
-        assert set(g.objects(ref, DCT.language)) == {URIRef(EU + "language/VIE"),
-                                                     URIRef(EU + "language/ENG")}
+        assert set(g.objects(ref, DCT.language)) == {
+            URIRef(EU + "language/VIE"),
+            URIRef(EU + "language/ENG"),
+        }
         assert g.value(ref, DCT.accessRights) == URIRef(EU + "access-right/PUBLIC")
 
     def test_publisher_is_the_agency(self):
@@ -77,7 +96,9 @@ class TestSerialize:
         assert (publisher, FOAF.mbox, URIRef("mailto:pvbinh.stc@angiang.gov.vn")) in g
         assert (publisher, FOAF.phone, URIRef("tel:+842973862555")) in g
         assert (publisher, FOAF.homepage, URIRef("https://sotaichinh.angiang.gov.vn")) in g
-        assert g.value(publisher, DCT.type) == URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
+        assert g.value(publisher, DCT.type) == URIRef(
+            "http://purl.org/adms/publishertype/RegionalAuthority"
+        )
 
     def test_contact_point_is_a_vcard(self):
         g, ref = serialize(full_dataset())
@@ -109,7 +130,8 @@ class TestSerialize:
         assert g.value(location, LOCN.geometry) is None
         assert g.value(location, DCAT.bbox) == Literal(
             "POLYGON((103.4 9.2, 105.6 9.2, 105.6 11.0, 103.4 11.0, 103.4 9.2))",
-            datatype=GSP.wktLiteral)
+            datatype=GSP.wktLiteral,
+        )
         lon, lat = str(g.value(location, DCAT.centroid))[6:-1].split()
         assert (round(float(lon), 6), round(float(lat), 6)) == (104.5, 10.1)
 
@@ -140,7 +162,9 @@ class TestSerialize:
         # as a random id): the standard named by text gets a stable one.
         standard = g.value(ref, DCT.conformsTo)
         assert isinstance(standard, URIRef)
-        assert str(standard).startswith("https://opendata.angiang.gov.vn/ns/standard/thong-tu-06-2022")
+        assert str(standard).startswith(
+            "https://opendata.angiang.gov.vn/ns/standard/thong-tu-06-2022"
+        )
         assert (standard, RDF.type, DCT.Standard) in g
         assert str(g.value(standard, RDFS.label)).startswith("Thông tư 06/2022")
         identifier = g.value(ref, ADMS.identifier)
@@ -159,13 +183,17 @@ class TestSerialize:
         assert g.value(FILE_URI, DCAT.downloadURL) == url
         assert g.value(FILE_URI, DCT["format"]) == URIRef(EU + "file-type/CSV")
         assert g.value(FILE_URI, DCAT.mediaType) == URIRef(
-            "http://www.iana.org/assignments/media-types/text/csv")
+            "http://www.iana.org/assignments/media-types/text/csv"
+        )
         assert g.value(FILE_URI, DCAT.byteSize) == Literal(12345, datatype=XSD.nonNegativeInteger)
         checksum = g.value(FILE_URI, SPDX.checksum)
         assert g.value(checksum, SPDX.algorithm) == URIRef(
-            "http://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+            "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+        )
         assert str(g.value(checksum, SPDX.checksumValue)) == full_dataset()["resources"][0]["hash"]
-        assert g.value(FILE_URI, DCATAP.availability) == URIRef(EU + "planned-availability/AVAILABLE")
+        assert g.value(FILE_URI, DCATAP.availability) == URIRef(
+            EU + "planned-availability/AVAILABLE"
+        )
 
     def test_every_distribution_carries_the_licence(self):
         """Art. 4.5: the licence is shown wherever the data is obtained."""
@@ -184,15 +212,60 @@ class TestSerialize:
         licence = g.value(FILE_URI, DCT.license)
         assert licence == URIRef("http://test.ckan.net/licenses/vn-nd47-2020-dieu-18")
         assert str(g.value(licence, DCT.title)).startswith("Điều khoản sử dụng dữ liệu mở")
+        # its ADMS type comes from the licence register (data/licenses.json)
+        assert set(g.objects(licence, DCT.type)) == {
+            URIRef("http://purl.org/adms/licencetype/Attribution")
+        }
+
+    def test_an_agency_licence_gets_its_types_and_rights_from_the_register(self):
+        """A licence added with angiang_license_create is described like the
+        portal's own: ADMS types recognised from its URL, rights statement."""
+        from ckan.tests import factories
+        from ckan.tests import helpers as ckan_helpers
+
+        sysadmin = factories.Sysadmin()
+        ckan_helpers.call_action(
+            "angiang_license_create",
+            {"user": sysadmin["name"], "ignore_auth": False},
+            id="ag-by-sa-2025",
+            title_vi="Giấy phép ghi công - chia sẻ tương tự của Sở",
+            url="https://creativecommons.org/licenses/by-sa/4.0/",
+        )
+        dataset = full_dataset()
+        dataset["license_id"] = "ag-by-sa-2025"
+        g, _ref = serialize(dataset)
+        licence = g.value(FILE_URI, DCT.license)
+        assert set(g.objects(licence, DCT.type)) == {
+            URIRef("http://purl.org/adms/licencetype/Attribution"),
+            URIRef("http://purl.org/adms/licencetype/ShareAlike"),
+        }
+        labels = {
+            label.language: str(label)
+            for label in g.objects(g.value(FILE_URI, DCT.rights), RDFS.label)
+        }
+        assert labels["vi"].endswith(
+            "sử dụng theo giấy phép: Giấy phép ghi công - chia sẻ tương tự của Sở"
+        )
+        assert "Decision 62/2024" in labels["en"]
+
+    def test_an_identifier_that_looks_like_a_url_stays_a_literal(self):
+        dataset = full_dataset()
+        dataset["identifier"] = "https://data.angiang.gov.vn/id/dan-so-2025"
+        g, ref = serialize(dataset)
+        (identifier,) = g.objects(ref, DCT.identifier)
+        assert identifier == Literal("https://data.angiang.gov.vn/id/dan-so-2025")
 
     def test_api_resource_is_a_data_service(self):
         """Art. 5.2b, 8.3: an API is a dcat:DataService described by OpenAPI."""
         g, ref = serialize(full_dataset())
         service = g.value(API_URI, DCAT.accessService)
         assert (service, RDF.type, DCAT.DataService) in g
-        assert g.value(service, DCAT.endpointURL) == URIRef("https://api.angiang.gov.vn/opendata/dan-so")
+        assert g.value(service, DCAT.endpointURL) == URIRef(
+            "https://api.angiang.gov.vn/opendata/dan-so"
+        )
         assert g.value(service, DCAT.endpointDescription) == URIRef(
-            "https://api.angiang.gov.vn/opendata/dan-so/openapi.json")
+            "https://api.angiang.gov.vn/opendata/dan-so/openapi.json"
+        )
         assert g.value(service, DCAT.servesDataset) == ref
         assert g.value(service, DCT.publisher) == g.value(ref, DCT.publisher)
         assert g.value(API_URI, DCAT.downloadURL) is None
@@ -202,7 +275,9 @@ class TestSerialize:
         dataset = full_dataset()
         dataset["identifier"] = "https://data.other.example/id/123"
         g, ref = serialize(dataset)
-        assert list(g.objects(ref, DCT.identifier)) == [Literal("https://data.other.example/id/123")]
+        assert list(g.objects(ref, DCT.identifier)) == [
+            Literal("https://data.other.example/id/123")
+        ]
 
     def test_private_dataset_is_not_declared_public(self):
         dataset = full_dataset()
@@ -218,14 +293,33 @@ class TestParse:
         g, _ref = serialize(original)
         (parsed,) = parse(g.serialize(format="turtle"))
 
-        for key in ("name", "title", "notes", "identifier", "owner_org", "issued", "modified",
-                    "spatial_code", "temporal_start", "temporal_end", "frequency",
-                    "quality_statement", "conforms_to", "contact_name", "contact_email",
-                    "contact_phone", "license_id", "catalogue_code", "no_state_secret"):
+        for key in (
+            "name",
+            "title",
+            "notes",
+            "identifier",
+            "owner_org",
+            "issued",
+            "modified",
+            "spatial_code",
+            "temporal_start",
+            "temporal_end",
+            "frequency",
+            "quality_statement",
+            "conforms_to",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "license_id",
+            "catalogue_code",
+            "no_state_secret",
+        ):
             assert parsed[key] == original[key], key
         assert sorted(parsed["theme"]) == sorted(original["theme"])
         assert sorted(parsed["language"]) == sorted(original["language"])
-        assert sorted(t["name"] for t in parsed["tags"]) == sorted(t["name"] for t in original["tags"])
+        assert sorted(t["name"] for t in parsed["tags"]) == sorted(
+            t["name"] for t in original["tags"]
+        )
         assert json.loads(parsed["spatial"]) == json.loads(original["spatial"])
         assert {"key": "uri", "value": str(DATASET_URI)} in parsed["extras"]
 
@@ -237,8 +331,19 @@ class TestParse:
             for key in ("size", "hash", "openapi_url"):
                 assert back.get(key) == res.get(key), (res["name"], key)
             # Nothing outside the metadata model (the harvester stores what it gets).
-            assert set(back) <= {"name", "description", "url", "resource_kind", "openapi_url",
-                                 "format", "mimetype", "size", "hash", "language", "uri"}
+            assert set(back) <= {
+                "name",
+                "description",
+                "url",
+                "resource_kind",
+                "openapi_url",
+                "format",
+                "mimetype",
+                "size",
+                "hash",
+                "language",
+                "uri",
+            }
 
     def test_publisher_maps_to_the_local_agency_by_code(self):
         original = full_dataset()
@@ -246,6 +351,7 @@ class TestParse:
         turtle = g.serialize(format="turtle")
         # Another CKAN: same agency code, another id and name.
         from ckan import model
+
         group = model.Group.get(AGENCY_ID)
         group.name, group.title = "stc-an-giang", "Sở Tài chính tỉnh An Giang"
         model.Session.commit()
@@ -254,6 +360,7 @@ class TestParse:
 
     def test_name_is_not_taken_from_another_dataset(self):
         from ckan import model
+
         model.Session.add(model.Package(name="dan-so-theo-xa-2024", title="Khác", type="dataset"))
         model.Session.commit()
         g, _ref = serialize(full_dataset())
@@ -295,5 +402,7 @@ def test_blank_node_distribution_keeps_an_empty_uri():
     """
     (parsed,) = parse(turtle)
     uris = {r["url"]: r["uri"] for r in parsed["resources"]}
-    assert uris == {"http://other.example/f.csv": "",
-                    "http://other.example/g.csv": "http://other.example/dataset/2/r"}
+    assert uris == {
+        "http://other.example/f.csv": "",
+        "http://other.example/g.csv": "http://other.example/dataset/2/r",
+    }

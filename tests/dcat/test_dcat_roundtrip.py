@@ -2,17 +2,17 @@
 reset, the Turtle served by a web server on 127.0.0.1 and harvested back
 with ckanext-dcat's own DCAT RDF harvester and the angiang_dcat_ap profile:
 every field of every public dataset comes back equal."""
+
 import pytest
 import rdflib
-
 from ckan.tests import helpers
-
 from dcat_helpers import CatalogueServer, create_agency, create_dataset
 
 SITE = "http://test.ckan.net"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 pytestmark = [
+    pytest.mark.slow,  # the whole demo catalogue exported and harvested back
     pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2"),
     pytest.mark.usefixtures("harvest_plugins"),
 ]
@@ -27,7 +27,7 @@ def export_catalogue(app) -> dict[str, bytes]:
         g = rdflib.Graph()
         g.parse(data=body, format="turtle")
         next_page = next(g.objects(None, HYDRA.next), None)
-        url = str(next_page)[len(SITE):] if next_page else None
+        url = str(next_page)[len(SITE) :] if next_page else None
     return pages
 
 
@@ -62,7 +62,8 @@ def comparable(dataset: dict, agency_codes: dict) -> dict:
             out[field] = _value(dataset.get(field))
     out["resources"] = sorted(
         ({f: _value(r.get(f)) for f in resource_fields} for r in dataset["resources"]),
-        key=lambda r: r["name"])
+        key=lambda r: r["name"],
+    )
     return out
 
 
@@ -72,18 +73,36 @@ def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db_with_migratio
     from ckanext.harvest.tests.lib import run_harvest_job
 
     agency = create_agency()
-    other = create_agency(title="Ủy ban nhân dân phường Long Xuyên", name="ubnd-phuong-long-xuyen",
-                          agency_code="000.30.35.H01", agency_level="commune",
-                          focal_point_email="ubnd.longxuyen@angiang.gov.vn")
+    other = create_agency(
+        title="Ủy ban nhân dân phường Long Xuyên",
+        name="ubnd-phuong-long-xuyen",
+        agency_code="000.30.35.H01",
+        agency_level="commune",
+        focal_point_email="ubnd.longxuyen@angiang.gov.vn",
+    )
     originals = [
         create_dataset(agency),
-        create_dataset(agency, title="Giá đất nông nghiệp 2025", theme=["AGRI", "ECON"],
-                       frequency="QUARTERLY", language=["vi"], license_id="vn-nd47-2020-dieu-18",
-                       tags=[{"name": "giá đất"}, {"name": "nông nghiệp"}],
-                       conforms_to="https://www.opengis.net/def/crs/EPSG/0/4326"),
-        create_dataset(other, title="Chợ và siêu thị phường Long Xuyên", spatial_code="30307",
-                       theme=["ECON"], language=["vi", "km"], catalogue_code="",
-                       contact_name="", contact_email="", contact_phone=""),
+        create_dataset(
+            agency,
+            title="Giá đất nông nghiệp 2025",
+            theme=["AGRI", "ECON"],
+            frequency="QUARTERLY",
+            language=["vi"],
+            license_id="vn-nd47-2020-dieu-18",
+            tags=[{"name": "giá đất"}, {"name": "nông nghiệp"}],
+            conforms_to="https://www.opengis.net/def/crs/EPSG/0/4326",
+        ),
+        create_dataset(
+            other,
+            title="Chợ và siêu thị phường Long Xuyên",
+            spatial_code="30307",
+            theme=["ECON"],
+            language=["vi", "km"],
+            catalogue_code="",
+            contact_name="",
+            contact_email="",
+            contact_phone="",
+        ),
     ]
     create_dataset(agency, title="Dữ liệu nội bộ không công bố", private=True)
     originals = [helpers.call_action("package_show", id=d["id"]) for d in originals]
@@ -96,17 +115,22 @@ def test_catalogue_harvested_back_is_equal(app, clean_db, reset_db_with_migratio
     # A fresh database: the same agencies (other ids), no dataset.
     reset_db_with_migrations()
     agency = create_agency()
-    other = create_agency(title="UBND phường Long Xuyên", name="ubnd-long-xuyen",
-                          agency_code="000.30.35.H01", agency_level="commune",
-                          focal_point_email="ubnd.longxuyen@angiang.gov.vn")
+    other = create_agency(
+        title="UBND phường Long Xuyên",
+        name="ubnd-long-xuyen",
+        agency_code="000.30.35.H01",
+        agency_level="commune",
+        focal_point_email="ubnd.longxuyen@angiang.gov.vn",
+    )
     codes = {agency["id"]: agency["agency_code"], other["id"]: other["agency_code"]}
     assert helpers.call_action("package_search", include_private=True)["count"] == 0
 
     with CatalogueServer({path: (body, "text/turtle") for path, body in pages.items()}) as server:
         # The source belongs to one agency; each dataset goes to its own
         # publisher's agency (matched by agency code).
-        source = HarvestSourceObj(url=f"{server.url}/catalog.ttl", source_type="dcat_rdf",
-                                  owner_org=agency["id"])
+        source = HarvestSourceObj(
+            url=f"{server.url}/catalog.ttl", source_type="dcat_rdf", owner_org=agency["id"]
+        )
         job = HarvestJobObj(source=source, run=False)
         results = run_harvest_job(job, DCATRDFHarvester())
         # A second run takes the harvester's update path (resources matched

@@ -1,21 +1,35 @@
 """Validity against the official DCAT-AP 3.0.1 SHACL shapes (Art. 7.7)."""
+
 import hashlib
 import pathlib
 
 import pytest
 import rdflib
-
-from ckanext.angiang.dcat import shacl
 from dcat_helpers import full_dataset
 
-REFERENCE = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "dcat-ap-shacl" / "3.0.1"
+from ckanext.angiang.dcat import shacl
+
+REFERENCE = (
+    pathlib.Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "reference"
+    / "dcat-ap-shacl"
+    / "3.0.1"
+)
 VENDORED = {
-    "dcat-ap-SHACL.ttl": ("shacl/dcat-ap-SHACL.ttl",
-                          "990d3e42721de6a4be8cc338a7171559f195e62dea89c0b56531356b78cc026f"),
-    "ranges.ttl": ("shacl/ranges.ttl",
-                   "a6eed0fae8d0f5ca977fe2098ca12081ac60b0efe1ddce802d5c08e49505ebcc"),
-    "shapes_recommended.ttl": ("html/shacl/shapes_recommended.ttl",
-                               "9afbf23f1f56d10d6839259684934137e20506a9aedce0249b619bbc593b9abd"),
+    "dcat-ap-SHACL.ttl": (
+        "shacl/dcat-ap-SHACL.ttl",
+        "990d3e42721de6a4be8cc338a7171559f195e62dea89c0b56531356b78cc026f",
+    ),
+    "ranges.ttl": (
+        "shacl/ranges.ttl",
+        "a6eed0fae8d0f5ca977fe2098ca12081ac60b0efe1ddce802d5c08e49505ebcc",
+    ),
+    "shapes_recommended.ttl": (
+        "html/shacl/shapes_recommended.ttl",
+        "9afbf23f1f56d10d6839259684934137e20506a9aedce0249b619bbc593b9abd",
+    ),
 }
 
 pytestmark = [
@@ -42,13 +56,18 @@ def test_dangling_property_links_are_dropped():
 
 def test_shapes_catch_an_incomplete_dataset():
     g = rdflib.Graph()
-    g.parse(data="""
+    g.parse(
+        data="""
         @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
         <http://x.example/d> a dcat:Dataset ; dct:title "t" ; dcat:distribution <http://x.example/r> .
         <http://x.example/r> a dcat:Distribution ; dct:format "CSV" .
-    """, format="turtle")
-    found = {(r.focus.rsplit("/", 1)[-1], r.path.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
-             for r in shacl.violations(g)}
+    """,
+        format="turtle",
+    )
+    found = {
+        (r.focus.rsplit("/", 1)[-1], r.path.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+        for r in shacl.violations(g)
+    }
     assert ("d", "description") in found
     assert ("r", "accessURL") in found
     assert ("r", "format") in found  # a literal is not a dct:MediaTypeOrExtent

@@ -8,19 +8,20 @@ catalogue (Art. 7.7): private and draft datasets must never be in it, whoever
 asks. The actions below replace ckanext-dcat's (as chained actions that do
 not call the originals) and always search as the public would.
 """
+
 from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlencode
-
-import sqlalchemy as sa
-from dateutil.parser import parse as parse_date
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.lib.search import SearchError
+from dateutil.parser import parse as parse_date
+
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import CONTENT_TYPES, catalog_uri
 
@@ -36,24 +37,29 @@ def _page(data_dict: dict) -> int:
     try:
         page = int(data_dict.get("page") or 1)
     except (TypeError, ValueError):
-        raise tk.ValidationError({"page": [tk._("Page must be a positive integer")]})
+        raise tk.ValidationError({"page": [tk._("Page must be a positive integer")]}) from None
     if page < 1:
         raise tk.ValidationError({"page": [tk._("Page must be a positive integer")]})
     return page
 
 
-def _modified_since(data_dict: dict) -> Optional[str]:
+def _modified_since(data_dict: dict) -> str | None:
     value = data_dict.get("modified_since")
     if not value:
         return None
     try:
         moment = parse_date(value)
     except (ValueError, OverflowError, TypeError):
-        raise tk.ValidationError({"modified_since": [
-            tk._("Wrong date format: use ISO 8601, e.g. 2025-01-31 or 2025-01-31T08:00:00")]})
+        raise tk.ValidationError(
+            {
+                "modified_since": [
+                    tk._("Wrong date format: use ISO 8601, e.g. 2025-01-31 or 2025-01-31T08:00:00")
+                ]
+            }
+        ) from None
     if moment.tzinfo is not None:
         # metadata_modified is stored in UTC without a zone.
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
     return moment.isoformat()
 
 
@@ -64,11 +70,14 @@ def search_public(data_dict: dict) -> dict:
     page = _page(data_dict)
     # Public and active, whatever ``fq`` the caller adds (CKAN drops its own
     # state filter when ``fq`` mentions ``+state``).
-    fq_list = ["+capacity:public", "+state:active",
-               "-dataset_type:({0})".format(" OR ".join(EXCLUDED_TYPES))]
+    fq_list = [
+        "+capacity:public",
+        "+state:active",
+        f"-dataset_type:({' OR '.join(EXCLUDED_TYPES)})",
+    ]
     since = _modified_since(data_dict)
     if since:
-        fq_list.append("metadata_modified:[{0}Z TO *]".format(since))
+        fq_list.append(f"metadata_modified:[{since}Z TO *]")
     search = {
         "q": data_dict.get("q") or "*:*",
         "fq": data_dict.get("fq") or "",
@@ -87,7 +96,7 @@ def search_public(data_dict: dict) -> dict:
     except SearchError as e:
         # ckanext-dcat's views turn a ValidationError into a 409 (a search
         # error escaped them: a 500); the message names no internal filter
-        raise tk.ValidationError({"q": [str(e)]})
+        raise tk.ValidationError({"q": [str(e)]}) from None
 
 
 def pagination_info(query: dict, data_dict: dict) -> dict:
@@ -98,15 +107,23 @@ def pagination_info(query: dict, data_dict: dict) -> dict:
         return {}
     rows, page = page_size(), _page(data_dict)
     base = catalog_uri().rstrip("/") + tk.request.path
-    kept = [(k, v) for k, v in tk.request.args.items(multi=True)
-            if k in ("modified_since", "profiles", "q", "fq")]
+    kept = [
+        (k, v)
+        for k, v in tk.request.args.items(multi=True)
+        if k in ("modified_since", "profiles", "q", "fq")
+    ]
 
     def url(number: int) -> str:
         return base + "?" + urlencode(kept + [("page", str(number))])
 
     last = max(1, math.ceil(query["count"] / rows))
-    info = {"count": query["count"], "items_per_page": rows, "current": url(page),
-            "first": url(1), "last": url(last)}
+    info = {
+        "count": query["count"],
+        "items_per_page": rows,
+        "current": url(page),
+        "first": url(1),
+        "last": url(last),
+    }
     if page > 1:
         info["previous"] = url(min(page - 1, last))
     if page * rows < query["count"]:
@@ -114,14 +131,21 @@ def pagination_info(query: dict, data_dict: dict) -> dict:
     return info
 
 
-def _format(data_dict: dict) -> Optional[str]:
+def _format(data_dict: dict) -> str | None:
     """The requested serialization, one ckanext-dcat's views can label
     (``/catalog.nonsense`` made rdflib raise PluginException: a 500)."""
     value = data_dict.get("format")
     if value is None or (isinstance(value, str) and value in CONTENT_TYPES):
         return value
-    raise tk.ValidationError({"format": [tk._("Unknown format: use one of {formats}.").format(
-        formats=", ".join(CONTENT_TYPES))]})
+    raise tk.ValidationError(
+        {
+            "format": [
+                tk._("Unknown format: use one of {formats}.").format(
+                    formats=", ".join(CONTENT_TYPES)
+                )
+            ]
+        }
+    )
 
 
 def catalogue(data_dict: dict) -> str:
@@ -131,13 +155,18 @@ def catalogue(data_dict: dict) -> str:
     pagination = pagination_info(query, data_dict)
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
     return serializer.serialize_catalog(
-        {}, query["results"], _format=data_dict.get("format"), pagination_info=pagination)
+        {}, query["results"], _format=data_dict.get("format"), pagination_info=pagination
+    )
 
 
 def public_dataset(data_dict: dict) -> dict:
     """``package_show`` of a dataset that the public may see, else NotFound."""
     dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": data_dict.get("id")})
-    if dataset.get("private") or dataset.get("state") != "active" or dataset.get("type") in EXCLUDED_TYPES:
+    if (
+        dataset.get("private")
+        or dataset.get("state") != "active"
+        or dataset.get("type") in EXCLUDED_TYPES
+    ):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return dataset
 
@@ -149,20 +178,21 @@ def dataset(data_dict: dict) -> str:
     return serializer.serialize_dataset(dataset_dict, _format=data_dict.get("format"))
 
 
-def publication_dates() -> tuple[Optional[str], Optional[str]]:
+def publication_dates() -> tuple[str | None, str | None]:
     """(first ``metadata_created``, last ``metadata_modified``) of the public
     catalogue: the catalogue's ``dct:issued`` and ``dct:modified``."""
     pkg = model.package_table
     row = model.Session.execute(
-        sa.select(sa.func.min(pkg.c.metadata_created), sa.func.max(pkg.c.metadata_modified))
-        .where(pkg.c.state == "active", pkg.c.private.is_(False),
-               pkg.c.type.notin_(EXCLUDED_TYPES))
+        sa.select(sa.func.min(pkg.c.metadata_created), sa.func.max(pkg.c.metadata_modified)).where(
+            pkg.c.state == "active", pkg.c.private.is_(False), pkg.c.type.notin_(EXCLUDED_TYPES)
+        )
     ).one()
     first, last = row
     return (first.isoformat() if first else None, last.isoformat() if last else None)
 
 
 # --- actions (registered by the angiang_dcat plugin) ---------------------------
+
 
 @tk.chained_action
 @tk.side_effect_free

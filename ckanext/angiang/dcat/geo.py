@@ -7,15 +7,17 @@ Giang, or a ward/commune); ``spatial`` is the GeoJSON extent derived from it
 from the GeoJSON (``location.py`` writes them, and says why no
 ``locn:geometry``).
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from geomet import InvalidGeoJSONException, wkt
 
 
-def admin_unit(code: Any) -> Optional[dict[str, str]]:
+def admin_unit(code: Any) -> dict[str, str] | None:
     """Name of an administrative unit: ``{"code", "name", "name_en"}`` or None.
 
     Province names get their type ("Tỉnh An Giang"); ward and commune names
@@ -36,8 +38,7 @@ def admin_unit(code: Any) -> Optional[dict[str, str]]:
         kind = province.division_type.value
         name = f"{kind[:1].upper()}{kind[1:]} {province.name}"
         en_kind = "City" if "thành phố" in kind else "Province"
-        return {"code": str(number), "name": name,
-                "name_en": f"{_ascii(province.name)} {en_kind}"}
+        return {"code": str(number), "name": name, "name_en": f"{_ascii(province.name)} {en_kind}"}
     try:
         ward = Ward.from_code(number)  # type: ignore[arg-type]
     except ValueError:
@@ -48,7 +49,7 @@ def admin_unit(code: Any) -> Optional[dict[str, str]]:
     return {"code": str(number), "name": name, "name_en": name_en}
 
 
-def extent(code: Any) -> Optional[dict]:
+def extent(code: Any) -> dict | None:
     """The extent the metadata schema derives for a unit code (the GeoJSON
     ``spatial`` of a dataset with that ``spatial_code``), or None."""
     from ckanext.angiang.metadata import spatial
@@ -64,7 +65,7 @@ def _ascii(text: str) -> str:
     return " ".join(slugify(w, lowercase=False, separator="") or w for w in words)
 
 
-def load_geojson(value: Any) -> Optional[dict]:
+def load_geojson(value: Any) -> dict | None:
     if not value:
         return None
     if isinstance(value, dict):
@@ -96,7 +97,7 @@ def _positions(geometry: dict) -> Iterable[tuple[float, float]]:
     yield from walk(geometry.get("coordinates"))
 
 
-def bbox(geometry: dict) -> Optional[tuple[float, float, float, float]]:
+def bbox(geometry: dict) -> tuple[float, float, float, float] | None:
     points = list(_positions(geometry))
     if not points:
         return None
@@ -108,7 +109,7 @@ def bbox(geometry: dict) -> Optional[tuple[float, float, float, float]]:
 def _ring_centroid(ring: list) -> tuple[float, float, float]:
     """Signed area and centroid of a linear ring (shoelace formula)."""
     area = cx = cy = 0.0
-    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False):
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross
@@ -119,7 +120,7 @@ def _ring_centroid(ring: list) -> tuple[float, float, float]:
     return area, cx / (6 * area), cy / (6 * area)
 
 
-def centroid(geometry: dict) -> Optional[tuple[float, float]]:
+def centroid(geometry: dict) -> tuple[float, float] | None:
     """Area-weighted centroid of (Multi)Polygons; the mean position otherwise."""
     kind = geometry.get("type")
     polygons = []
@@ -148,7 +149,7 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
-def bbox_wkt(geometry: dict) -> Optional[str]:
+def bbox_wkt(geometry: dict) -> str | None:
     box = bbox(geometry)
     if not box:
         return None
@@ -156,7 +157,7 @@ def bbox_wkt(geometry: dict) -> Optional[str]:
     return f"POLYGON(({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}))"
 
 
-def centroid_wkt(geometry: dict) -> Optional[str]:
+def centroid_wkt(geometry: dict) -> str | None:
     point = centroid(geometry)
     if not point:
         return None
@@ -164,18 +165,24 @@ def centroid_wkt(geometry: dict) -> Optional[str]:
 
 
 # What geomet raises on geometries it cannot convert.
-GEOMET_ERRORS = (InvalidGeoJSONException, ValueError, TypeError, KeyError, IndexError,
-                 StopIteration)
+GEOMET_ERRORS = (
+    InvalidGeoJSONException,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    StopIteration,
+)
 
 
-def to_wkt(geometry: dict) -> Optional[str]:
+def to_wkt(geometry: dict) -> str | None:
     try:
         return wkt.dumps(geometry, decimals=7)
     except GEOMET_ERRORS:
         return None
 
 
-def from_wkt(text: str) -> Optional[dict]:
+def from_wkt(text: str) -> dict | None:
     try:
         return wkt.loads(text)
     except GEOMET_ERRORS:

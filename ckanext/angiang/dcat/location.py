@@ -19,29 +19,30 @@ Read: the unit code, and a geometry from ``locn:geometry`` (literal or
 ``locn:Geometry`` node with ``gsp:asGeoJSON``/``gsp:asWKT``, as other
 portals write it), else from ``dcat:bbox``.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Optional
 
+import ckan.plugins.toolkit as tk
 from rdflib import BNode, Literal
 from rdflib.namespace import RDF, SKOS
 
-import ckan.plugins.toolkit as tk
+from ckanext.angiang.dcat import geo
+from ckanext.angiang.dcat.terms import ProfileMixin
 from ckanext.dcat.profiles.base import DCAT, DCT, GSP, LOCN, CleanedURIRef
 from ckanext.dcat.utils import catalog_uri
-
-from ckanext.angiang.dcat import geo
 
 
 def spatial_uri(code: str) -> str:
     base = tk.config.get("ckanext.angiang.dcat.spatial_uri_base") or (
-        catalog_uri().rstrip("/") + "/spatial/")
+        catalog_uri().rstrip("/") + "/spatial/"
+    )
     return base + code
 
 
-class LocationMixin:
+class LocationMixin(ProfileMixin):
     """Spatial coverage for :class:`AngiangDCATAPProfile` (uses ``self.g``
     and ckanext-dcat's ``_object_value``)."""
 
@@ -60,7 +61,11 @@ class LocationMixin:
         else:
             location = BNode()
         existing = g.value(location, DCAT.bbox)
-        if existing is not None and geometry is not None and str(existing) != geo.bbox_wkt(geometry):
+        if (
+            existing is not None
+            and geometry is not None
+            and str(existing) != geo.bbox_wkt(geometry)
+        ):
             # Another dataset of this page gave the unit another extent:
             # describe this one apart rather than merge two extents.
             location = BNode()
@@ -69,7 +74,7 @@ class LocationMixin:
         if not code and dataset_dict.get("spatial_text"):
             g.add((location, SKOS.prefLabel, Literal(dataset_dict["spatial_text"])))
 
-    def _describe_location(self, location, code, geometry: Optional[dict]):
+    def _describe_location(self, location, code, geometry: dict | None):
         g = self.g
         if (location, RDF.type, DCT.Location) not in g:
             g.add((location, RDF.type, DCT.Location))
@@ -102,7 +107,7 @@ class LocationMixin:
                 cur_value = value
         return cur_value
 
-    def _geometry_from_literal(self, literal: Literal) -> Optional[str]:
+    def _geometry_from_literal(self, literal: Literal) -> str | None:
         text = str(literal)
         if literal.datatype == GSP.wktLiteral:
             data = geo.from_wkt(re.sub(r"^\s*<[^>]*>\s*", "", text))
@@ -110,7 +115,7 @@ class LocationMixin:
         data = geo.load_geojson(text)
         return json.dumps(data) if data else None
 
-    def _geometry_from_node(self, node) -> Optional[str]:
+    def _geometry_from_node(self, node) -> str | None:
         for literal in self.g.objects(node, GSP.asGeoJSON):
             if geo.load_geojson(str(literal)):
                 return str(literal)
@@ -123,12 +128,14 @@ class LocationMixin:
     def _parse_spatial(self, dataset_ref, parsed: dict):
         g = self.g
         for location in g.objects(dataset_ref, DCT.spatial):
-            code = (self._object_value(location, DCT.identifier)
-                    or self._object_value(location, SKOS.notation))
+            code = self._object_value(location, DCT.identifier) or self._object_value(
+                location, SKOS.notation
+            )
             if code and geo.admin_unit(code):
                 parsed["spatial_code"] = code
-            geometry = (self._parse_geodata(location, LOCN.geometry, None)
-                        or self._parse_geodata(location, DCAT.bbox, None))
+            geometry = self._parse_geodata(location, LOCN.geometry, None) or self._parse_geodata(
+                location, DCAT.bbox, None
+            )
             if geometry:
                 parsed["spatial"] = geometry
             if code or geometry:

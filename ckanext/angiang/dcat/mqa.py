@@ -54,25 +54,25 @@ are the choices made here where it leaves details open):
   when HEAD is refused). URLs of this portal are answered in process by the
   CKAN application, so the check needs no running web server.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
 import logging
 from collections import defaultdict
-from typing import Callable, Iterable, Iterator, Optional
+from collections.abc import Callable, Iterable, Iterator
 
+import ckan.plugins.toolkit as tk
 import rdflib
 import requests
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-import ckan.plugins.toolkit as tk
-from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.profiles.base import DCAT, DCATAP, DCT, SPDX
-
 from ckanext.angiang.dcat import catalog, shacl
 from ckanext.angiang.dcat import vocabularies as voc
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.profiles.base import DCAT, DCT
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,12 @@ MAX_POINTS = 405
 # licence families it maps (Creative Commons, Open Data Commons).
 KNOWN_LICENCE_PREFIXES = (
     "http://publications.europa.eu/resource/authority/licence/",
-    "https://creativecommons.org/licenses/", "http://creativecommons.org/licenses/",
-    "https://creativecommons.org/publicdomain/", "http://creativecommons.org/publicdomain/",
-    "https://opendatacommons.org/licenses/", "http://opendatacommons.org/licenses/",
+    "https://creativecommons.org/licenses/",
+    "http://creativecommons.org/licenses/",
+    "https://creativecommons.org/publicdomain/",
+    "http://creativecommons.org/publicdomain/",
+    "https://opendatacommons.org/licenses/",
+    "http://opendatacommons.org/licenses/",
 )
 
 
@@ -171,24 +174,32 @@ class Report:
         return {k: (v[0], v[1]) for k, v in out.items()}
 
     def table(self) -> str:
-        lines = [f"{'Dimension':<17} {'Indicator':<34} {'Count':>8} {'Of':>6} {'%':>6} "
-                 f"{'Points':>7} {'Max':>4}"]
+        lines = [
+            f"{'Dimension':<17} {'Indicator':<34} {'Count':>8} {'Of':>6} {'%':>6} "
+            f"{'Points':>7} {'Max':>4}"
+        ]
         lines.append("-" * len(lines[0]))
         for row in self.rows:
             count = f"{row.count:.0f}" if float(row.count).is_integer() else f"{row.count:.2f}"
             lines.append(
                 f"{row.indicator.dimension:<17} {row.indicator.name:<34} {count:>8} "
                 f"{row.population:>6} {row.share * 100:>5.1f}% {row.points:>7.2f} "
-                f"{row.indicator.weight:>4.0f}")
+                f"{row.indicator.weight:>4.0f}"
+            )
         lines.append("-" * len(lines[0]))
         for dimension, (points, weight) in self.dimension_points().items():
-            lines.append(f"{dimension:<17} {'':<34} {'':>8} {'':>6} {'':>6} {points:>7.2f} {weight:>4.0f}")
-        lines.append(f"{'Total':<17} {'rating: ' + self.rating:<34} {'':>8} {'':>6} {'':>6} "
-                     f"{self.points:>7.2f} {MAX_POINTS:>4}")
+            lines.append(
+                f"{dimension:<17} {'':<34} {'':>8} {'':>6} {'':>6} {points:>7.2f} {weight:>4.0f}"
+            )
+        lines.append(
+            f"{'Total':<17} {'rating: ' + self.rating:<34} {'':>8} {'':>6} {'':>6} "
+            f"{self.points:>7.2f} {MAX_POINTS:>4}"
+        )
         return "\n".join(lines)
 
 
 # --- URL checks -----------------------------------------------------------------
+
 
 def _status_in_process(app, path: str) -> int:
     client = app.test_client()
@@ -209,8 +220,9 @@ def _status_remote(url: str, timeout: float) -> int:
         return response.status_code
 
 
-def check_urls(urls: Iterable[str], app=None, timeout: Optional[float] = None
-               ) -> dict[str, tuple[bool, str]]:
+def check_urls(
+    urls: Iterable[str], app=None, timeout: float | None = None
+) -> dict[str, tuple[bool, str]]:
     """``{url: (accessible, detail)}``: HTTP 2xx/3xx is accessible."""
     timeout = timeout or tk.asint(tk.config.get("ckanext.angiang.dcat.mqa.url_timeout"))
     site = tk.config.get("ckan.site_url").rstrip("/")
@@ -218,7 +230,7 @@ def check_urls(urls: Iterable[str], app=None, timeout: Optional[float] = None
     remote = []
     for url in set(urls):
         if app is not None and (url == site or url.startswith(site + "/")):
-            path = url[len(site):] or "/"
+            path = url[len(site) :] or "/"
             status = _status_in_process(app, path)
             results[url] = (200 <= status < 400, f"HTTP {status}")
         else:
@@ -238,6 +250,7 @@ def check_urls(urls: Iterable[str], app=None, timeout: Optional[float] = None
 
 
 # --- graph helpers ---------------------------------------------------------------
+
 
 def _has(g: rdflib.Graph, subject, predicate) -> bool:
     return g.value(subject, predicate) is not None
@@ -275,8 +288,14 @@ def _distribution_interop(g: rdflib.Graph, distribution) -> dict[str, float]:
     }
 
 
-def pages(page_size: Optional[int] = None) -> Iterator[rdflib.Graph]:
+def pages(page_size: int | None = None) -> Iterator[rdflib.Graph]:
     """The public catalogue, one parsed page graph at a time (as served)."""
+    for graph, _datasets in pages_with_datasets():
+        yield graph
+
+
+def pages_with_datasets() -> Iterator[tuple[rdflib.Graph, list[dict]]]:
+    """Each page graph of the public catalogue with the datasets it holds."""
     page = 1
     while True:
         query = catalog.search_public({"page": page})
@@ -286,16 +305,23 @@ def pages(page_size: Optional[int] = None) -> Iterator[rdflib.Graph]:
         turtle = serializer.serialize_catalog({}, query["results"], _format="ttl")
         graph = rdflib.Graph()
         graph.parse(data=turtle, format="turtle")
-        yield graph
+        yield graph, query["results"]
         if page * catalog.page_size() >= query["count"]:
             return
         page += 1
 
 
-def assess(graphs: Iterable[rdflib.Graph], check_url: Optional[Callable[[list[str]], dict]] = None,
-           progress: Optional[Callable[[str], None]] = None) -> Report:
+def assess(
+    graphs: Iterable[rdflib.Graph],
+    check_url: Callable[[list[str]], dict] | None = None,
+    progress: Callable[[str], None] | None = None,
+    per_dataset: dict[str, float] | None = None,
+) -> Report:
     """Score catalogue page graphs. ``check_url`` maps URLs to (accessible,
-    detail); without it accessibility is not measured and scores 0."""
+    detail); without it accessibility is not measured and scores 0.
+    ``per_dataset`` (a dict) receives each dataset URI's own points: each
+    indicator's weight times the dataset's share (its own distributions' for
+    a distribution indicator; one without distributions earns none of those)."""
     rows = {i.name: Row(i) for i in INDICATORS}
     datasets = distributions = 0
     catalogue_violations: list[shacl.Result] = []
@@ -326,18 +352,25 @@ def assess(graphs: Iterable[rdflib.Graph], check_url: Optional[Callable[[list[st
         stop = catalogues | set(page_datasets)
         for dataset in page_datasets:
             datasets += 1
-            for name, predicate in (("dcat:keyword", DCAT.keyword), ("dcat:theme", DCAT.theme),
-                                    ("dct:spatial", DCT.spatial), ("dct:temporal", DCT.temporal),
-                                    ("dct:accessRights", DCT.accessRights),
-                                    ("dcat:contactPoint", DCAT.contactPoint),
-                                    ("dct:publisher", DCT.publisher),
-                                    ("dct:issued", DCT.issued), ("dct:modified", DCT.modified)):
+            before = {name: (row.count, row.population) for name, row in rows.items()}
+            for name, predicate in (
+                ("dcat:keyword", DCAT.keyword),
+                ("dcat:theme", DCAT.theme),
+                ("dct:spatial", DCT.spatial),
+                ("dct:temporal", DCT.temporal),
+                ("dct:accessRights", DCT.accessRights),
+                ("dcat:contactPoint", DCAT.contactPoint),
+                ("dct:publisher", DCT.publisher),
+                ("dct:issued", DCT.issued),
+                ("dct:modified", DCT.modified),
+            ):
                 rows[name].population += 1
                 rows[name].count += _has(g, dataset, predicate)
             rights = g.value(dataset, DCT.accessRights)
             rows["dct:accessRights from vocabulary"].population += 1
             rows["dct:accessRights from vocabulary"].count += bool(
-                rights is not None and str(rights).startswith(voc.ACCESS_RIGHT + "/"))
+                rights is not None and str(rights).startswith(voc.ACCESS_RIGHT + "/")
+            )
 
             linked = _reachable(g, dataset, stop - {dataset})
             problems = [r for node in linked for r in by_focus.get(str(node), [])]
@@ -353,14 +386,20 @@ def assess(graphs: Iterable[rdflib.Graph], check_url: Optional[Callable[[list[st
                 download = g.value(distribution, DCAT.downloadURL)
                 licence = g.value(distribution, DCT.license)
                 for name, met in (
-                    ("dcat:accessURL accessible",
-                     access is not None and url_results.get(str(access), (False,))[0]),
+                    (
+                        "dcat:accessURL accessible",
+                        access is not None and url_results.get(str(access), (False,))[0],
+                    ),
                     ("dcat:downloadURL", download is not None),
-                    ("dcat:downloadURL accessible",
-                     download is not None and url_results.get(str(download), (False,))[0]),
+                    (
+                        "dcat:downloadURL accessible",
+                        download is not None and url_results.get(str(download), (False,))[0],
+                    ),
                     ("dct:license", licence is not None),
-                    ("dct:license from vocabulary",
-                     licence is not None and str(licence).startswith(KNOWN_LICENCE_PREFIXES)),
+                    (
+                        "dct:license from vocabulary",
+                        licence is not None and str(licence).startswith(KNOWN_LICENCE_PREFIXES),
+                    ),
                     ("dct:rights", _has(g, distribution, DCT.rights)),
                     ("dcat:byteSize", _has(g, distribution, DCAT.byteSize)),
                 ):
@@ -369,23 +408,44 @@ def assess(graphs: Iterable[rdflib.Graph], check_url: Optional[Callable[[list[st
                 interop = _distribution_interop(g, distribution)
                 if sum(interop.values()) > sum(best.values()) or not best:
                     best = interop
-            for name in ("dct:format", "dcat:mediaType", "format/mediaType from vocabulary",
-                         "format non-proprietary", "format machine-readable"):
+            for name in (
+                "dct:format",
+                "dcat:mediaType",
+                "format/mediaType from vocabulary",
+                "format non-proprietary",
+                "format machine-readable",
+            ):
                 rows[name].population += 1
                 rows[name].count += best.get(name, 0.0)
+            if per_dataset is not None:
+                per_dataset[str(dataset)] = sum(
+                    rows[name].indicator.weight
+                    * (rows[name].count - count)
+                    / (rows[name].population - population)
+                    for name, (count, population) in before.items()
+                    if rows[name].population > population
+                )
         if progress:
-            progress(f"page {page_number}: {len(page_datasets)} datasets, "
-                     f"{len(violations)} SHACL violations")
+            progress(
+                f"page {page_number}: {len(page_datasets)} datasets, "
+                f"{len(violations)} SHACL violations"
+            )
 
     failed = sorted((u, r[1]) for u, r in url_results.items() if not r[0])
     return Report(
-        rows=[rows[i.name] for i in INDICATORS], datasets=datasets,
-        distributions=distributions, urls_checked=len(url_results), urls_failed=failed,
-        catalogue_violations=catalogue_violations, dataset_violations=dataset_violations)
+        rows=[rows[i.name] for i in INDICATORS],
+        datasets=datasets,
+        distributions=distributions,
+        urls_checked=len(url_results),
+        urls_failed=failed,
+        catalogue_violations=catalogue_violations,
+        dataset_violations=dataset_violations,
+    )
 
 
-def assess_catalogue(app=None, check_urls_enabled: bool = True,
-                     progress: Optional[Callable[[str], None]] = None) -> Report:
+def assess_catalogue(
+    app=None, check_urls_enabled: bool = True, progress: Callable[[str], None] | None = None
+) -> Report:
     """Score the portal's public catalogue (what ``/catalog.ttl`` serves)."""
     checker = (lambda urls: check_urls(urls, app=app)) if check_urls_enabled else None
     return assess(pages(), check_url=checker, progress=progress)
@@ -402,16 +462,20 @@ def report_text(report: Report, verbose: bool = False) -> str:
         f"Score: {report.points:.1f} / {MAX_POINTS} ({report.rating})",
     ]
     if report.urls_failed:
-        lines.append(f"{len(report.urls_failed)} URL(s) not accessible"
-                     + (":" if verbose else " (--verbose lists them)"))
+        lines.append(
+            f"{len(report.urls_failed)} URL(s) not accessible"
+            + (":" if verbose else " (--verbose lists them)")
+        )
         if verbose:
             lines.extend(f"  {url}  {detail}" for url, detail in report.urls_failed)
     if report.catalogue_violations:
         lines.append(f"{len(report.catalogue_violations)} SHACL violation(s) on the catalogue:")
         lines.extend(f"  {v}" for v in report.catalogue_violations)
     if report.dataset_violations:
-        lines.append(f"{len(report.dataset_violations)} dataset(s) not DCAT-AP compliant"
-                     + (":" if verbose else " (--verbose lists them)"))
+        lines.append(
+            f"{len(report.dataset_violations)} dataset(s) not DCAT-AP compliant"
+            + (":" if verbose else " (--verbose lists them)")
+        )
         if verbose:
             for dataset, problems in sorted(report.dataset_violations.items()):
                 lines.append(f"  {dataset}")

@@ -17,17 +17,18 @@ written as stable URIs, described in the graph:
 The namespace is fixed (not the site's address) so that the same code or
 standard has the same URI whichever copy of the catalogue a harvester reads.
 """
+
 from __future__ import annotations
 
 import hashlib
-from typing import Optional
 from urllib.parse import quote
 
+import ckan.plugins.toolkit as tk
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from slugify import slugify
 
-import ckan.plugins.toolkit as tk
+from ckanext.angiang.dcat.terms import ProfileMixin
 from ckanext.dcat.profiles.base import ADMS, DCT, CleanedURIRef
 
 # Terms of the portal's own (datatypes of identifiers).
@@ -49,7 +50,7 @@ def standard_uri(name: str) -> URIRef:
     return URIRef(f"{STANDARD_BASE}{slug}-{digest}")
 
 
-class ReferencesMixin:
+class ReferencesMixin(ProfileMixin):
     """Identifiers and standards for :class:`AngiangDCATAPProfile`."""
 
     def _add_standard(self, subject, value: str, lang: str):
@@ -69,8 +70,13 @@ class ReferencesMixin:
         g.add((dataset_ref, ADMS.identifier, node))
         g.add((node, RDF.type, ADMS.Identifier))
         g.add((node, SKOS.notation, Literal(code, datatype=CATALOGUE_CODE)))
-        g.add((node, ADMS.schemaAgency, Literal(
-            tk.config.get("ckanext.angiang.dcat.catalog.publisher_name"), lang="vi")))
+        g.add(
+            (
+                node,
+                ADMS.schemaAgency,
+                Literal(tk.config.get("ckanext.angiang.dcat.catalog.publisher_name"), lang="vi"),
+            )
+        )
 
     # -- reading ----------------------------------------------------------
     def _standards(self, dataset_ref) -> list[str]:
@@ -84,7 +90,7 @@ class ReferencesMixin:
                 out.append(name)
         return out
 
-    def _identifiers(self, dataset_ref) -> tuple[Optional[str], list[str]]:
+    def _identifiers(self, dataset_ref) -> tuple[str | None, list[str]]:
         """(the catalogue code, the other identifiers' notations)."""
         code, others = None, []
         for node in self.g.objects(dataset_ref, ADMS.identifier):

@@ -11,12 +11,13 @@ links point at property shapes defined nowhere (upstream SEMICeu/DCAT-AP#448).
 They constrain nothing, so :func:`load_shapes` drops every ``sh:property``
 whose object has no ``sh:path`` before validating.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import functools
 import pathlib
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import rdflib
 from rdflib.namespace import RDF, SH
@@ -33,7 +34,7 @@ class Result:
     path: str
     message: str
     shape: str
-    value: Optional[str] = None
+    value: str | None = None
 
     def __str__(self) -> str:
         value = f" value={self.value}" if self.value else ""
@@ -42,8 +43,9 @@ class Result:
 
 def drop_dangling_property_links(shapes: rdflib.Graph) -> int:
     """Remove ``sh:property`` links to shapes without ``sh:path``; return how many."""
-    dangling = [(s, o) for s, o in shapes.subject_objects(SH.property)
-                if shapes.value(o, SH.path) is None]
+    dangling = [
+        (s, o) for s, o in shapes.subject_objects(SH.property) if shapes.value(o, SH.path) is None
+    ]
     for s, o in dangling:
         shapes.remove((s, SH.property, o))
     return len(dangling)
@@ -64,8 +66,12 @@ def validate(data: rdflib.Graph, names: tuple[str, ...] = MANDATORY) -> list[Res
 
     # With allow_warnings, "conforms" ignores warnings: read the report itself.
     _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=load_shapes(tuple(names)), inference="none",
-        advanced=False, allow_warnings=True)
+        data,
+        shacl_graph=load_shapes(tuple(names)),
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
+    )
     return list(_results(report))
 
 

@@ -7,6 +7,7 @@ One module per part of the model, each usable without a running site:
 identifiers), ``licenses`` (the portal licence register) and ``checksum``
 (SHA-256 of uploads).
 """
+
 import os
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")

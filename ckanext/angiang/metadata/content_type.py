@@ -11,17 +11,17 @@ before it validates or writes anything).
 
 Which libmagic types each format may have: ``data/upload_content_types.yaml``.
 """
+
 from __future__ import annotations
 
 import fnmatch
 import functools
 import os
-from typing import Any, BinaryIO, Optional
-
-import magic
-import yaml
+from typing import Any, BinaryIO
 
 import ckan.plugins.toolkit as tk
+import magic
+import yaml
 
 from ckanext.angiang.metadata import DATA_DIR, formats
 
@@ -49,7 +49,7 @@ def sniff(stream: BinaryIO) -> str:
     return magic.from_buffer(head, mime=True).lower()
 
 
-def declared_format(resource: dict[str, Any], filename: str) -> Optional[str]:
+def declared_format(resource: dict[str, Any], filename: str) -> str | None:
     """The open format the upload claims to be: its ``format`` field, else
     its media type, else the file name's extension (as the format validator
     guesses it)."""
@@ -63,7 +63,7 @@ def declared_format(resource: dict[str, Any], filename: str) -> Optional[str]:
     return None
 
 
-def disagreement(code: Optional[str], sniffed: str) -> bool:
+def disagreement(code: str | None, sniffed: str) -> bool:
     """Whether content libmagic reads as ``sniffed`` cannot be format ``code``."""
     rules = _rules()
     if sniffed in rules["never"]:
@@ -80,8 +80,14 @@ def check_upload(resource: dict[str, Any], filename: str, stream: BinaryIO) -> s
     sniffed = sniff(stream)
     code = declared_format(resource, filename)
     if disagreement(code, sniffed):
-        raise tk.ValidationError({"url": [tk._(
-            'The content of the file "{filename}" is {detected}, not the declared format '
-            '{declared}: the portal does not accept it (a file must be what its format says).'
-        ).format(filename=filename, detected=sniffed, declared=code or tk._("(none)"))]})
+        raise tk.ValidationError(
+            {
+                "url": [
+                    tk._(
+                        'The content of the file "{filename}" is {detected}, not the declared format '
+                        "{declared}: the portal does not accept it (a file must be what its format says)."
+                    ).format(filename=filename, detected=sniffed, declared=code or tk._("(none)"))
+                ]
+            }
+        )
     return sniffed

@@ -5,15 +5,15 @@ The list lives in ``data/open_formats.yaml`` (or the file named by
 ("csv", ".xlsx", "text/csv", "GeoJSON") to the code stored in a resource's
 ``format``; anything it cannot map is not an open format.
 """
+
 from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Optional
-
-import yaml
+from typing import Any
 
 import ckan.plugins.toolkit as tk
+import yaml
 
 from ckanext.angiang.metadata import DATA_DIR
 
@@ -55,14 +55,14 @@ def codes() -> list[str]:
     return [f["code"] for g in groups() for f in g["formats"]]
 
 
-def normalise(value: str) -> Optional[str]:
+def normalise(value: str) -> str | None:
     """The open format code for ``value``, or None when it is not open."""
     if not value:
         return None
     return _load(_path())["lookup"].get(_key(value))
 
 
-def from_media_type(media_type: str) -> Optional[str]:
+def from_media_type(media_type: str) -> str | None:
     if not media_type:
         return None
     return _load(_path())["media"].get(media_type.split(";")[0].strip().lower())

@@ -20,14 +20,14 @@ The sequence is made by the ``angiang_schema`` plugin's migration
 (``ckan db upgrade``), never at request time. Numbers are taken on a
 connection of their own, so no request transaction is touched.
 """
+
 from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 SEQUENCE = "angiang_dataset_identifier_seq"
 WIDTH = 6
@@ -38,13 +38,17 @@ def prefix() -> str:
 
 
 def pattern() -> re.Pattern:
-    return re.compile(re.escape(prefix()) + r"\d{%d,}$" % WIDTH)
+    return re.compile(re.escape(prefix()) + rf"\d{{{WIDTH},}}$")
 
 
 def in_use(value: str) -> bool:
     """Whether a dataset (of any state) holds identifier ``value``."""
-    return model.Session.query(model.Package.id).filter(
-        model.Package.extras["identifier"].astext == value).first() is not None
+    return (
+        model.Session.query(model.Package.id)
+        .filter(model.Package.extras["identifier"].astext == value)
+        .first()
+        is not None
+    )
 
 
 def next_identifier() -> str:
@@ -63,10 +67,8 @@ class SequenceMissing(RuntimeError):
 def _nextval() -> int:
     with model.meta.engine.connect() as conn:
         try:
-            number = conn.execute(
-                sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
+            number = conn.execute(sa.text(f"SELECT nextval('{SEQUENCE}')")).scalar()
         except sa.exc.ProgrammingError as e:
-            raise SequenceMissing(
-                f"{SEQUENCE} is missing: run `ckan db upgrade`") from e
+            raise SequenceMissing(f"{SEQUENCE} is missing: run `ckan db upgrade`") from e
         conn.commit()
     return int(number)

@@ -15,25 +15,42 @@ commits or rolls back the caller's transaction.
 
 A licence ``url`` starting with ``/`` is a page of this portal (the licence
 page ``/licenses/<id>``) and is made absolute with ``ckan.site_url``.
+
+The facts the DCAT catalogue states about a licence (Art. 4, 7.7) live here
+with it: ``adms_types`` (its ADMS licence types) and ``rights_vi`` /
+``rights_en`` (the rights statement of every distribution under it). The
+portal's file states them; a licence added through ``angiang_license_create``
+gets them when it is created (types recognised from its URL, the rights
+statement of the portal); :func:`facts` supplies them for older entries.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
-from typing import Any, Optional
-
-import sqlalchemy as sa
+from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.model.license import License, LicenseRegister
 
+from ckanext.angiang.dcat import vocabularies as voc
 from ckanext.angiang.metadata import DATA_DIR
 
 DEFAULT_FILE = os.path.join(DATA_DIR, "licenses.json")
 EXTRA_KEY = "ckanext.angiang.extra_licenses"
 STATUTORY_ID = "vn-nd47-2020-dieu-18"
+# The rights statement of a distribution (dct:rights), by default (Art. 4.5).
+RIGHTS_VI = (
+    "Dữ liệu mở công bố theo Quyết định 62/2024/QĐ-UBND tỉnh An Giang; "
+    "sử dụng theo giấy phép: {title}"
+)
+RIGHTS_EN = (
+    "Open data published under Decision 62/2024/QĐ-UBND of An Giang province; "
+    "use under the licence: {title}"
+)
 
 
 def _absolute(url: str) -> str:
@@ -52,7 +69,7 @@ class AngiangLicenseRegister(LicenseRegister):
     def __init__(self) -> None:
         self._base: list[License] = []
         self._extra: list[License] = []
-        self._extra_raw: Optional[str] = None
+        self._extra_raw: str | None = None
         self._checked = 0.0
         self.load_licenses(tk.config.get("licenses_group_url") or "file://" + DEFAULT_FILE)
 
@@ -104,7 +121,7 @@ def register() -> LicenseRegister:
     return model.Package.get_license_register()
 
 
-def read_extra_raw() -> Optional[str]:
+def read_extra_raw() -> str | None:
     """The stored extra licences (JSON text), read outside the caller's
     transaction."""
     try:
@@ -130,7 +147,7 @@ def save_extra_licenses(items: list[dict[str, Any]]) -> None:
         obj.value = value
 
 
-def get(license_id: str) -> Optional[License]:
+def get(license_id: str) -> License | None:
     if not license_id:
         return None
     return register().get(license_id)
@@ -152,3 +169,16 @@ def group_json() -> list[dict[str, Any]]:
     licence URIs of our DCAT catalogue to the same licence ids (Art. 7.7),
     including the licences agencies added (Art. 4.2)."""
     return [lic.license_dictize() for lic in register().values()]
+
+
+def facts(data: dict[str, Any]) -> dict[str, Any]:
+    """``adms_types``, ``rights_vi`` and ``rights_en`` of a licence entry
+    (a register item's data): as stated, else recognised from its id and URL
+    (``UnknownIPR`` when not) and the portal's rights statement."""
+    title = data.get("title") or data.get("id") or ""
+    types = [t for t in data.get("adms_types") or [] if t in voc.LICENCE_TYPES]
+    return {
+        "adms_types": types or voc.licence_type_codes(data.get("id") or "", data.get("url") or ""),
+        "rights_vi": data.get("rights_vi") or RIGHTS_VI.format(title=title),
+        "rights_en": data.get("rights_en") or RIGHTS_EN.format(title=title),
+    }

@@ -5,17 +5,17 @@ provinces and wards/communes/special zones). Datasets store the unit's code
 in ``spatial_code`` and a GeoJSON extent in ``spatial`` (the field
 ckanext-spatial reads), derived from ``data/spatial_extents.yaml``.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import os
-from typing import Any, Optional
-
-import yaml
-from vietnam_provinces import Province, Ward
+from typing import Any
 
 import ckan.plugins.toolkit as tk
+import yaml
+from vietnam_provinces import Province, Ward
 
 from ckanext.angiang.metadata import DATA_DIR
 
@@ -30,18 +30,22 @@ def province_code() -> int:
 def _units(code: int) -> list[dict[str, Any]]:
     province = Province.from_code(code)
     wards = sorted(Ward.iter_by_province(province.code), key=lambda w: w.codename)
-    out = [{
-        "value": str(int(province.code)),
-        "label": {"vi": f"Tỉnh {province.name}", "en": f"{province.name} province"},
-        "kind": "province",
-    }]
+    out = [
+        {
+            "value": str(int(province.code)),
+            "label": {"vi": f"Tỉnh {province.name}", "en": f"{province.name} province"},
+            "kind": "province",
+        }
+    ]
     for w in wards:
-        out.append({
-            "value": str(int(w.code)),
-            "label": {"vi": w.name, "en": w.name},
-            "kind": w.division_type.value,
-            "province": str(int(province.code)),
-        })
+        out.append(
+            {
+                "value": str(int(w.code)),
+                "label": {"vi": w.name, "en": w.name},
+                "kind": w.division_type.value,
+                "province": str(int(province.code)),
+            }
+        )
     return out
 
 
@@ -50,7 +54,7 @@ def units() -> list[dict[str, Any]]:
     return _units(province_code())
 
 
-def unit(code: str) -> Optional[dict[str, Any]]:
+def unit(code: str) -> dict[str, Any] | None:
     code = str(code or "").strip()
     for u in units():
         if u["value"] == code:
@@ -64,7 +68,7 @@ def _extents() -> dict[str, list[float]]:
         return {str(k): v for k, v in yaml.safe_load(f).items()}
 
 
-def bbox(code: str) -> Optional[list[float]]:
+def bbox(code: str) -> list[float] | None:
     """[west, south, east, north] of unit ``code``: its own box when the
     extents file has one, otherwise its province's."""
     u = unit(code)
@@ -74,17 +78,19 @@ def bbox(code: str) -> Optional[list[float]]:
     return extents.get(u["value"]) or extents.get(u.get("province") or u["value"])
 
 
-def geojson(code: str) -> Optional[str]:
+def geojson(code: str) -> str | None:
     """The GeoJSON Polygon (a string, as ckanext-spatial expects) for unit
     ``code``, or None for an unknown code."""
     box = bbox(code)
     if box is None:
         return None
     w, s, e, n = box
-    return json.dumps({
-        "type": "Polygon",
-        "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]],
-    })
+    return json.dumps(
+        {
+            "type": "Polygon",
+            "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]],
+        }
+    )
 
 
 def check_geojson(value: str) -> dict[str, Any]:
@@ -92,10 +98,15 @@ def check_geojson(value: str) -> dict[str, Any]:
     try:
         geom = json.loads(value) if isinstance(value, str) else value
     except ValueError as e:
-        raise ValueError(str(e))
+        raise ValueError(str(e)) from None
     if not isinstance(geom, dict) or geom.get("type") not in (
-            "Point", "MultiPoint", "LineString", "MultiLineString",
-            "Polygon", "MultiPolygon"):
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+    ):
         raise ValueError("not a GeoJSON geometry")
     coords = geom.get("coordinates")
     if not isinstance(coords, list) or not coords:

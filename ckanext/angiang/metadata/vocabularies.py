@@ -4,11 +4,12 @@ Each entry: ``value`` (stored), ``label`` ({vi, en}) and, for DCAT, ``uri``.
 The schemas reference a vocabulary by name (``choices_helper:
 angiang_choices`` + ``vocabulary: theme``), so a vocabulary lives in one place.
 """
+
 from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -17,7 +18,7 @@ from ckanext.angiang.metadata import DATA_DIR
 VOCABULARIES_FILE = os.path.join(DATA_DIR, "vocabularies.yaml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load() -> dict[str, list[dict[str, Any]]]:
     with open(VOCABULARIES_FILE, encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -36,7 +37,7 @@ def values(name: str) -> list[str]:
     return [c["value"] for c in choices(name)]
 
 
-def uri(name: str, value: str) -> Optional[str]:
+def uri(name: str, value: str) -> str | None:
     """The URI of ``value`` in vocabulary ``name`` (e.g. the EU data-theme
     URI of ``AGRI``), or None."""
     for c in choices(name):

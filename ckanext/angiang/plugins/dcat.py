@@ -7,6 +7,7 @@ schema.org JSON-LD in dataset pages), with
 options and replaces ckanext-dcat's catalogue actions with ones that only ever
 publish public, active datasets.
 """
+
 from __future__ import annotations
 
 import ckan.plugins as p

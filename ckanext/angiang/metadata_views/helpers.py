@@ -1,9 +1,9 @@
 """Template helpers of the ``angiang_schema`` plugin (all ``angiang_``)."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.angiang.agencies import tree as agency_tree
@@ -39,11 +39,11 @@ def angiang_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
     return vocabularies.choices(name)
 
 
-def angiang_vocabulary_uri(vocabulary: str, value: str) -> Optional[str]:
+def angiang_vocabulary_uri(vocabulary: str, value: str) -> str | None:
     return vocabularies.uri(vocabulary, value)
 
 
-def angiang_license(license_id: str) -> Optional[dict[str, Any]]:
+def angiang_license(license_id: str) -> dict[str, Any] | None:
     lic = licenses.get(license_id)
     return lic.license_dictize() if lic is not None else None
 

@@ -2,14 +2,14 @@
 for harvesting portals (``/licenses.json``), and the licence of
 every download: ``Link: <licence-url>; rel="license"`` (RFC 8288) on the
 responses of CKAN's resource download views (Art. 4.5)."""
+
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from flask import Blueprint, Response, request
 
 from ckanext.angiang.metadata import licenses
 
@@ -42,15 +42,15 @@ def get_blueprints():
 
 
 def is_download(endpoint: str | None) -> bool:
-    return bool(endpoint) and (endpoint == "resource.download"
-                               or endpoint.endswith("_resource.download"))
+    return bool(endpoint) and (
+        endpoint == "resource.download" or endpoint.endswith("_resource.download")
+    )
 
 
 def add_license_link(response: Response) -> Response:
     """``after_request`` hook: a download names its dataset's licence. A
     refused one (403, 404...) names nothing: the dataset may be private."""
-    if response.status_code >= 400 or not is_download(request.endpoint) \
-            or not request.view_args:
+    if response.status_code >= 400 or not is_download(request.endpoint) or not request.view_args:
         return response
     pkg = model.Package.get(request.view_args.get("id") or "")
     lic = pkg.get_license() if pkg is not None else None
