@@ -1,5 +1,6 @@
 """Running harvests in tests: without queues (ckanext-harvest's own stage
 functions, as its ``tests/lib.py`` does) and reading the outcome."""
+
 from __future__ import annotations
 
 import json
@@ -12,14 +13,22 @@ from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
 
 
-def create_source(owner_org: str, url: str, source_type: str, config, name="nguon-api",
-                  frequency="MANUAL") -> dict:
+def create_source(
+    owner_org: str, url: str, source_type: str, config, name="nguon-api", frequency="MANUAL"
+) -> dict:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return tk.get_action("harvest_source_create")(
         {"user": site_user["name"], "ignore_auth": True},
-        {"name": name, "title": f"Nguồn {name}", "url": url, "source_type": source_type,
-         "owner_org": owner_org, "frequency": frequency,
-         "config": config if isinstance(config, str) else json.dumps(config, ensure_ascii=False)})
+        {
+            "name": name,
+            "title": f"Nguồn {name}",
+            "url": url,
+            "source_type": source_type,
+            "owner_org": owner_org,
+            "frequency": frequency,
+            "config": config if isinstance(config, str) else json.dumps(config, ensure_ascii=False),
+        },
+    )
 
 
 def update_config(source: dict, config):
@@ -27,7 +36,8 @@ def update_config(source: dict, config):
     data = dict(source)
     data["config"] = config if isinstance(config, str) else json.dumps(config, ensure_ascii=False)
     return tk.get_action("harvest_source_update")(
-        {"user": site_user["name"], "ignore_auth": True}, data)
+        {"user": site_user["name"], "ignore_auth": True}, data
+    )
 
 
 def run_job(source: dict) -> dict:
@@ -36,8 +46,9 @@ def run_job(source: dict) -> dict:
     report status, errors) and the job status."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
-    job_dict = tk.get_action("harvest_job_create")(context, {"source_id": source["id"],
-                                                              "run": False})
+    job_dict = tk.get_action("harvest_job_create")(
+        context, {"source_id": source["id"], "run": False}
+    )
     job = HarvestJob.get(job_dict["id"])
     job.status = "Running"
     job.save()
@@ -53,14 +64,26 @@ def run_job(source: dict) -> dict:
 def outcome(job_id: str) -> dict:
     model.Session.remove()
     job = HarvestJob.get(job_id)
-    gather_errors = [e.message for e in model.Session.query(HarvestGatherError)
-                     .filter(HarvestGatherError.harvest_job_id == job_id)]
+    gather_errors = [
+        e.message
+        for e in model.Session.query(HarvestGatherError).filter(
+            HarvestGatherError.harvest_job_id == job_id
+        )
+    ]
     objects = {}
     for obj in model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == job_id):
-        errors = [(e.stage, e.message) for e in model.Session.query(HarvestObjectError)
-                  .filter(HarvestObjectError.harvest_object_id == obj.id)]
-        objects[obj.guid] = {"state": obj.state, "report_status": obj.report_status,
-                             "package_id": obj.package_id, "errors": errors}
+        errors = [
+            (e.stage, e.message)
+            for e in model.Session.query(HarvestObjectError).filter(
+                HarvestObjectError.harvest_object_id == obj.id
+            )
+        ]
+        objects[obj.guid] = {
+            "state": obj.state,
+            "report_status": obj.report_status,
+            "package_id": obj.package_id,
+            "errors": errors,
+        }
     return {"status": job.status, "gather_errors": gather_errors, "objects": objects}
 
 
@@ -71,9 +94,12 @@ def show(name_or_id: str, user=None) -> dict:
 
 def harvested(owner_org: str) -> dict:
     """The datasets of ``owner_org`` (any visibility), by title."""
-    rows = (model.Session.query(model.Package)
-            .filter(model.Package.owner_org == owner_org)
-            .filter(model.Package.type == "dataset").all())
+    rows = (
+        model.Session.query(model.Package)
+        .filter(model.Package.owner_org == owner_org)
+        .filter(model.Package.type == "dataset")
+        .all()
+    )
     return {pkg.title: show(pkg.id) for pkg in rows}
 
 

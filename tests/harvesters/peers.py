@@ -9,13 +9,13 @@ request, with Hydra paging links. Decision (issue 6): small real HTTP
 servers rather than a second CKAN process, so that tests stay fast and the
 same records feed the tests and benchmarks/harvest.py.
 """
+
 from __future__ import annotations
 
 import json
 import pathlib
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+
+from .local_http import LocalServer, send
 
 DATA = pathlib.Path(__file__).parent / "data"
 
@@ -24,42 +24,17 @@ def ckan_packages() -> list[dict]:
     return json.loads((DATA / "ckan_packages.json").read_text(encoding="utf-8"))
 
 
-class _Server:
+class _Server(LocalServer):
+    answers_head = True
+
     def __enter__(self):
-        peer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                parsed = urlparse(self.path)
-                query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-                peer.requests.append((parsed.path, query))
-                status, ctype, body = peer.route(parsed.path, query)
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_HEAD = do_GET
-
         self.requests = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
+        return super().__enter__()
 
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def respond(self, handler, path, query):
+        self.requests.append((path, query))
+        status, ctype, body = self.route(path, query)
+        send(handler, status, body, content_type=ctype)
 
 
 class CKANPeer(_Server):
@@ -68,16 +43,31 @@ class CKANPeer(_Server):
 
     def route(self, path, query):
         def ok(result):
-            return 200, "application/json", json.dumps(
-                {"help": "", "success": True, "result": result}, ensure_ascii=False).encode()
+            return (
+                200,
+                "application/json",
+                json.dumps(
+                    {"help": "", "success": True, "result": result}, ensure_ascii=False
+                ).encode(),
+            )
+
         if path == "/api/3/action/package_search":
             rows, start = int(query.get("rows", 10)), int(query.get("start", 0))
             ordered = sorted(self.packages, key=lambda p: p["id"])
-            return ok({"count": len(ordered), "results": ordered[start:start + rows],
-                       "sort": "id asc", "facets": {}, "search_facets": {}})
+            return ok(
+                {
+                    "count": len(ordered),
+                    "results": ordered[start : start + rows],
+                    "sort": "id asc",
+                    "facets": {},
+                    "search_facets": {},
+                }
+            )
         if path in ("/api/3/action/organization_show", "/api/3/action/group_show"):
             for p in self.packages:
-                if p["organization"]["name"] == query.get("id") or p["owner_org"] == query.get("id"):
+                if p["organization"]["name"] == query.get("id") or p["owner_org"] == query.get(
+                    "id"
+                ):
                     return ok(p["organization"])
         return 404, "application/json", b'{"success": false}'
 
@@ -100,19 +90,31 @@ def dcat_pages(datasets: list[dict], base_url: str, per_page: int) -> list[str]:
     """Turtle pages of a catalogue of ``datasets``, serialized by ckanext-dcat."""
     from ckanext.dcat.processors import RDFSerializer
 
-    chunks = [datasets[i:i + per_page] for i in range(0, len(datasets), per_page)] or [[]]
+    chunks = [datasets[i : i + per_page] for i in range(0, len(datasets), per_page)] or [[]]
     pages = []
     for n, chunk in enumerate(chunks, 1):
         serializer = RDFSerializer()
-        pagination = {"count": len(datasets), "items_per_page": per_page,
-                      "current": f"{base_url}/catalog.ttl?page={n}",
-                      "first": f"{base_url}/catalog.ttl?page=1",
-                      "last": f"{base_url}/catalog.ttl?page={len(chunks)}"}
+        pagination = {
+            "count": len(datasets),
+            "items_per_page": per_page,
+            "current": f"{base_url}/catalog.ttl?page={n}",
+            "first": f"{base_url}/catalog.ttl?page=1",
+            "last": f"{base_url}/catalog.ttl?page={len(chunks)}",
+        }
         if n < len(chunks):
             pagination["next"] = f"{base_url}/catalog.ttl?page={n + 1}"
         if n > 1:
             pagination["previous"] = f"{base_url}/catalog.ttl?page={n - 1}"
-        pages.append(serializer.serialize_catalog(
-            {"title": "Danh mục dữ liệu đối tác", "description": "Catalogue of a peer portal",
-             "language": "vi"}, dataset_dicts=chunk, _format="turtle", pagination_info=pagination))
+        pages.append(
+            serializer.serialize_catalog(
+                {
+                    "title": "Danh mục dữ liệu đối tác",
+                    "description": "Catalogue of a peer portal",
+                    "language": "vi",
+                },
+                dataset_dicts=chunk,
+                _format="turtle",
+                pagination_info=pagination,
+            )
+        )
     return pages

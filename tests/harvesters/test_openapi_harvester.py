@@ -1,16 +1,15 @@
 """The ``angiang_openapi`` harvester against a real agency API on 127.0.0.1
 (Art. 8.1, 8.3: agencies' APIs harvested on the catalogue's schedule;
 Art. 9.2: nothing falsified or lost)."""
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-import os
-
-import pytest
 
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.lib.uploader import ResourceUpload
 
 from . import helpers
@@ -35,19 +34,21 @@ def api():
 @pytest.fixture
 def source(agency, api):
     config = source_config()
-    config["datasets"][0]["pagination"]["size"] = 2   # 3 records: two pages
+    config["datasets"][0]["pagination"]["size"] = 2  # 3 records: two pages
     return helpers.create_source(agency["id"], api.url, "angiang_openapi", config)
 
 
 def test_first_harvest_maps_records_into_the_schema(agency, api, source):
-    api.rows["DD-0002"] = rows_for("DD-0002", 250)   # three snapshot pages of 100
+    api.rows["DD-0002"] = rows_for("DD-0002", 250)  # three snapshot pages of 100
     result = helpers.run_job(source)
 
     assert result["gather_errors"] == []
     assert [o["errors"] for o in result["objects"].values()] == [[], [], []]
     assert {g: o["report_status"] for g, o in result["objects"].items()} == {
-        "listDatasets/DD-0001": "added", "listDatasets/DD-0002": "added",
-        "listDatasets/DD-0003": "added"}
+        "listDatasets/DD-0001": "added",
+        "listDatasets/DD-0002": "added",
+        "listDatasets/DD-0003": "added",
+    }
     datasets = helpers.harvested(agency["id"])
     pkg = datasets["Bảng giá đất khu vực 2"]
     # Vietnamese-aware name, the agency as publisher, fields mapped (value map applied)
@@ -59,7 +60,7 @@ def test_first_harvest_maps_records_into_the_schema(agency, api, source):
     assert pkg["theme"] == ["ENVI"]
     assert sorted(t["name"] for t in pkg["tags"]) == ["giá đất", "đất đai"]
     assert pkg["private"] is False
-    assert pkg["identifier"]   # the portal's own identifier, assigned by the schema
+    assert pkg["identifier"]  # the portal's own identifier, assigned by the schema
 
     res = _by_role(pkg)
     assert res["api"]["resource_kind"] == "api"
@@ -75,35 +76,51 @@ def test_first_harvest_maps_records_into_the_schema(agency, api, source):
     assert table[0] == ["stt", "ma", "thua", "gia", "vi_tri.xa", "vi_tri.to"]
     assert len(table) == 251 and table[250][0] == "250" and table[1][4] == "Long Xuyên"
     assert json_res["hash"] == hashlib.sha256(_file_bytes(json_res)).hexdigest()
-    assert [q.get("offset") for _, _, q in api.requests_to("/datasets/DD-0002/rows")] == \
-        ["0", "100", "200"]
+    assert [q.get("offset") for _, _, q in api.requests_to("/datasets/DD-0002/rows")] == [
+        "0",
+        "100",
+        "200",
+    ]
 
 
 def test_rerun_updates_only_what_changed(agency, api, source):
     helpers.run_job(source)
     before = helpers.harvested(agency["id"])
 
-    api.records[0]["ten"] = "Bảng giá đất khu vực 1 (điều chỉnh)"     # metadata change
-    api.rows["DD-0002"] = rows_for("DD-0002", 5)                     # data change
+    api.records[0]["ten"] = "Bảng giá đất khu vực 1 (điều chỉnh)"  # metadata change
+    api.rows["DD-0002"] = rows_for("DD-0002", 5)  # data change
     result = helpers.run_job(source)
 
     status = {g: o["report_status"] for g, o in result["objects"].items()}
-    assert status == {"listDatasets/DD-0001": "updated", "listDatasets/DD-0002": "updated",
-                      "listDatasets/DD-0003": "not modified"}
+    assert status == {
+        "listDatasets/DD-0001": "updated",
+        "listDatasets/DD-0002": "updated",
+        "listDatasets/DD-0003": "not modified",
+    }
     after = helpers.harvested(agency["id"])
     assert "Bảng giá đất khu vực 1 (điều chỉnh)" in after
     # the renamed dataset keeps its id, name and identifier
     renamed = after["Bảng giá đất khu vực 1 (điều chỉnh)"]
     assert (renamed["id"], renamed["name"], renamed["identifier"]) == (
-        before["Bảng giá đất khu vực 1"]["id"], before["Bảng giá đất khu vực 1"]["name"],
-        before["Bảng giá đất khu vực 1"]["identifier"])
+        before["Bảng giá đất khu vực 1"]["id"],
+        before["Bảng giá đất khu vực 1"]["name"],
+        before["Bảng giá đất khu vực 1"]["identifier"],
+    )
     # new data: same resource, new checksum; untouched dataset: not written at all
-    old2, new2 = _by_role(before["Bảng giá đất khu vực 2"]), _by_role(after["Bảng giá đất khu vực 2"])
+    old2, new2 = (
+        _by_role(before["Bảng giá đất khu vực 2"]),
+        _by_role(after["Bảng giá đất khu vực 2"]),
+    )
     assert new2["snapshot-csv"]["id"] == old2["snapshot-csv"]["id"]
     assert new2["snapshot-csv"]["hash"] != old2["snapshot-csv"]["hash"]
-    assert new2["snapshot-csv"]["hash"] == hashlib.sha256(_file_bytes(new2["snapshot-csv"])).hexdigest()
-    assert after["Bảng giá đất khu vực 3"]["metadata_modified"] == \
-        before["Bảng giá đất khu vực 3"]["metadata_modified"]
+    assert (
+        new2["snapshot-csv"]["hash"]
+        == hashlib.sha256(_file_bytes(new2["snapshot-csv"])).hexdigest()
+    )
+    assert (
+        after["Bảng giá đất khu vực 3"]["metadata_modified"]
+        == before["Bảng giá đất khu vực 3"]["metadata_modified"]
+    )
 
 
 def test_record_gone_upstream_is_withdrawn_not_purged_then_restored(agency, api, source):
@@ -140,16 +157,16 @@ def test_source_default_licence_covers_records_without_one(agency, api, source):
 
 
 def test_record_failing_the_schema_is_an_object_error_and_the_job_goes_on(agency, api, source):
-    api.records[0]["tan_suat"] = "Thỉnh thoảng"        # not a frequency of the vocabulary
-    api.records[2]["linh_vuc"] = {"ma": "ENVI"}        # wrong JSON type
+    api.records[0]["tan_suat"] = "Thỉnh thoảng"  # not a frequency of the vocabulary
+    api.records[2]["linh_vuc"] = {"ma": "ENVI"}  # wrong JSON type
     result = helpers.run_job(source)
 
     bad = result["objects"]["listDatasets/DD-0001"]
     assert bad["state"] == "ERROR"
-    (stage, message), = bad["errors"]
+    ((stage, message),) = bad["errors"]
     assert stage == "Import" and "frequency" in message and "DD-0001" in message
     wrong = result["objects"]["listDatasets/DD-0003"]
-    (stage, message), = wrong["errors"]
+    ((stage, message),) = wrong["errors"]
     assert "theme" in message and "“linh_vuc” must be a string or a list of strings" in message
     assert result["objects"]["listDatasets/DD-0002"]["report_status"] == "added"
     assert list(helpers.harvested(agency["id"])) == ["Bảng giá đất khu vực 2"]
@@ -165,7 +182,7 @@ def test_duplicate_identifiers(agency, api, source):
 
     assert any("DD-0003" in e and "more than once" in e for e in result["gather_errors"])
     assert not any("DD-0001" in e for e in result["gather_errors"])
-    assert "listDatasets/DD-0003" not in result["objects"]     # neither copy imported
+    assert "listDatasets/DD-0003" not in result["objects"]  # neither copy imported
     after = helpers.show("bang-gia-dat-khu-vuc-3")
     assert after["metadata_modified"] == before["metadata_modified"] and not after["private"]
     assert result["objects"]["listDatasets/DD-0001"]["report_status"] == "not modified"

@@ -5,6 +5,7 @@ them). Faulty sources must leave errors on their jobs and never stop a
 consumer (issue 6, item 4), and neither may idleness: ckanext-harvest's own
 consumers die 5 s after their last job with redis-py 8 (see
 ckanext/angiang/harvesters/workers.py)."""
+
 from __future__ import annotations
 
 import os
@@ -13,13 +14,12 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import pytest
 
 from ckanext.harvest import queue
-from ckanext.harvest.model import HarvestJob
+from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from . import helpers
 from .agency_api import AgencyAPI, record, source_config
@@ -54,15 +54,21 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
 def workers(harvest_env, request, ckan_config, tmp_path):
     base_ini = os.path.abspath(request.config.getoption("ckan_ini"))
     ini = tmp_path / "workers.ini"
-    ini.write_text(f"[app:main]\nuse = config:{base_ini}\n"
-                   f"ckan.plugins = {' '.join(ckan_config['ckan.plugins'])}\n" + LOGGING,
-                   encoding="utf-8")
+    ini.write_text(
+        f"[app:main]\nuse = config:{base_ini}\n"
+        f"ckan.plugins = {' '.join(ckan_config['ckan.plugins'])}\n" + LOGGING,
+        encoding="utf-8",
+    )
     queue.purge_queues()
     procs = {}
-    for name in ("gather-consumer", "fetch-consumer"):
+    fetch_consumers = getattr(request, "param", 1)  # indirect parametrization
+    names = ["gather-consumer"] + [f"fetch-consumer-{n}" for n in range(1, fetch_consumers + 1)]
+    for name in names:
         log = open(tmp_path / f"{name}.log", "wb")
-        procs[name] = subprocess.Popen([CKAN, "-c", str(ini), "angiang-harvest", name],
-                                       stdout=log, stderr=subprocess.STDOUT)
+        command = name.rsplit("-", 1)[0] if name.startswith("fetch") else name
+        procs[name] = subprocess.Popen(
+            [CKAN, "-c", str(ini), "angiang-harvest", command], stdout=log, stderr=subprocess.STDOUT
+        )
     yield procs
     for proc in procs.values():
         proc.terminate()
@@ -90,14 +96,19 @@ def _run_through_queues(source: dict, timeout: float = 120) -> dict:
 
 
 def _logs(tmp_path) -> str:
-    return "\n".join(f"--- {p.name}\n" + p.read_text("utf-8", "replace")[-3000:]
-                     for p in sorted(tmp_path.glob("*.log")))
+    return "\n".join(
+        f"--- {p.name}\n" + p.read_text("utf-8", "replace")[-3000:]
+        for p in sorted(tmp_path.glob("*.log"))
+    )
 
 
+@pytest.mark.slow  # worker processes
 def test_gather_and_fetch_consumers_survive_faults_and_recover(agency, workers):
     with AgencyAPI([record(i) for i in range(1, 4)]) as api:
         config = source_config()
-        config.update({"timeout": 1, "total_timeout": 2, "max_retries": 0})
+        # a loaded CI machine can hold a loopback answer for over a second:
+        # generous limits, except the total deadline the slow drip must pass
+        config.update({"timeout": 10, "total_timeout": 4, "max_retries": 0})
         source = helpers.create_source(agency["id"], api.url, "angiang_openapi", config)
 
         good = _run_through_queues(source)
@@ -105,14 +116,14 @@ def test_gather_and_fetch_consumers_survive_faults_and_recover(agency, workers):
         assert {o["report_status"] for o in good["objects"].values()} == {"added"}
         before = {t: p["metadata_modified"] for t, p in helpers.harvested(agency["id"]).items()}
         assert len(before) == 3
-        time.sleep(7)   # idle for longer than redis-py's 5 s socket timeout
+        time.sleep(7)  # idle for longer than redis-py's 5 s socket timeout
         assert all(p.poll() is None for p in workers.values()), "an idle consumer died"
 
         faults = [
             ("/datasets", dict(status=500), "HTTP 500"),
             ("/datasets", dict(body=b"<html>not json"), "is not valid JSON"),
             ("/openapi.json", dict(body=b'{"openapi": "3.0.0"}'), "OpenAPI document"),
-            ("/datasets", dict(drip=(100, 0.1)), "sends too slowly"),
+            ("/datasets", dict(drip=(100, 0.1)), "sends too slowly"),  # 10 s > 4 s
         ]
         for path, fault, expected in faults:
             api.always(path, **fault)
@@ -130,7 +141,7 @@ def test_gather_and_fetch_consumers_survive_faults_and_recover(agency, workers):
         assert errors["listDatasets/DD-0002"][0][0] == "Import"
         assert all(p.poll() is None for p in workers.values()), "a consumer died"
         after = {t: p["metadata_modified"] for t, p in helpers.harvested(agency["id"]).items()}
-        assert after == before   # nothing harvested before was touched
+        assert after == before  # nothing harvested before was touched
 
         # the next good run recovers
         api.records[1]["tan_suat"] = "Hàng tháng"
@@ -139,3 +150,55 @@ def test_gather_and_fetch_consumers_survive_faults_and_recover(agency, workers):
         assert result["objects"]["listDatasets/DD-0002"]["report_status"] == "updated"
         assert helpers.harvested(agency["id"])["Bảng giá đất khu vực 2"]["frequency"] == "MONTHLY"
         assert all(p.poll() is None for p in workers.values())
+
+
+@pytest.mark.parametrize("workers", [2], indirect=True)
+def test_two_fetch_consumers_never_do_the_same_object_twice(agency, workers, tmp_path):
+    """Every fetch message queued twice (as ``resubmit_objects`` does while a
+    gather is still publishing), two fetch consumers: each object is claimed
+    once, so each record's data is fetched once and its dataset added once."""
+    records = [record(i) for i in range(1, 13)]
+    with AgencyAPI(records) as api:
+        source = helpers.create_source(
+            agency["id"], api.url, "angiang_openapi", source_config(with_snapshot=True)
+        )
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        job_dict = tk.get_action("harvest_job_create")(
+            {"user": site_user["name"], "ignore_auth": True},
+            {"source_id": source["id"], "run": False},
+        )
+        job = HarvestJob.get(job_dict["id"])
+        object_ids = queue.gather_stage(queue.get_harvester("angiang_openapi"), job)
+        assert len(object_ids) == len(records)
+        publisher = queue.get_fetch_publisher()
+        for object_id in object_ids + object_ids:
+            publisher.send({"harvest_object_id": object_id})
+
+        deadline = time.monotonic() + 120
+        while True:
+            model.Session.remove()
+            states = [
+                o.state
+                for o in model.Session.query(HarvestObject).filter(
+                    HarvestObject.harvest_job_id == job.id
+                )
+            ]
+            if all(state in ("COMPLETE", "ERROR") for state in states):
+                break
+            assert time.monotonic() < deadline, (states, _logs(tmp_path))
+            time.sleep(0.5)
+        # the duplicates still queued are taken and dropped, not imported
+        consumer = queue.get_fetch_consumer()
+        while consumer.redis.llen(consumer.routing_key):
+            assert time.monotonic() < deadline, _logs(tmp_path)
+            time.sleep(0.2)
+        time.sleep(0.5)  # the last one taken is being dropped
+
+        outcome = helpers.outcome(job.id)
+        assert {o["report_status"] for o in outcome["objects"].values()} == {"added"}, _logs(
+            tmp_path
+        )
+        for rec in records:
+            assert len(api.requests_to(f"/datasets/{rec['ma']}/rows")) == 1, rec["ma"]
+        assert len(helpers.harvested(agency["id"])) == len(records)
+        assert all(p.poll() is None for p in workers.values()), "a consumer died"

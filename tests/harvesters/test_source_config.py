@@ -1,12 +1,12 @@
 """The angiang_openapi source configuration: validated, with clear errors
 (each with its JSON path, in Vietnamese and English)."""
+
 from __future__ import annotations
 
 import json
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 
 from ckanext.angiang.harvesters import source_config
 
@@ -16,8 +16,9 @@ from .agency_api import source_config as good_config
 
 def _errors(config) -> dict:
     with pytest.raises(source_config.ConfigErrors) as e:
-        source_config.parse(config if isinstance(config, str) else json.dumps(config),
-                            check_licenses=False)
+        source_config.parse(
+            config if isinstance(config, str) else json.dumps(config), check_licenses=False
+        )
     return {path: (vi, en) for path, vi, en in e.value.errors}
 
 
@@ -27,7 +28,7 @@ def test_a_good_configuration_passes():
 
 
 def test_not_json_says_where():
-    (vi, en), = _errors('{"openapi_url": "x",}').values()
+    ((vi, en),) = _errors('{"openapi_url": "x",}').values()
     assert "line 1, column 21" in en and "dòng 1, cột 21" in vi
 
 
@@ -45,12 +46,24 @@ def test_every_problem_is_reported_with_its_path():
     config["datasets"].append(dict(entry))
     errors = _errors(config)
     assert set(errors) == {
-        "api_key.header", "api_key.value", "private", "defaults.theme", "defaults.mau_sac",
-        "timeout", "datasets[0].pagination.style", "datasets[0].fields.name",
-        "datasets[0].fields.notes", "datasets[0].fields.title",
-        "datasets[0].snapshot.max_rows", "datasets[1].pagination.style",
-        "datasets[1].fields.name", "datasets[1].fields.notes", "datasets[1].fields.title",
-        "datasets[1].snapshot.max_rows", "datasets[1].operation"}
+        "api_key.header",
+        "api_key.value",
+        "private",
+        "defaults.theme",
+        "defaults.mau_sac",
+        "timeout",
+        "datasets[0].pagination.style",
+        "datasets[0].fields.name",
+        "datasets[0].fields.notes",
+        "datasets[0].fields.title",
+        "datasets[0].snapshot.max_rows",
+        "datasets[1].pagination.style",
+        "datasets[1].fields.name",
+        "datasets[1].fields.notes",
+        "datasets[1].fields.title",
+        "datasets[1].snapshot.max_rows",
+        "datasets[1].operation",
+    }
     assert errors["private"][1] == "must be true/false, got chuỗi/string"
     assert errors["datasets[1].operation"][0] == "thao tác “listDatasets” đã khai báo ở trên"
     assert errors["timeout"][1] == "must be within 1–600"

@@ -18,24 +18,28 @@ and replaces what it saves:
 Extra configuration keys (besides the stock ones): ``defaults``,
 ``license_map``, ``private`` and the limits of :mod:`.source_config`.
 """
+
 from __future__ import annotations
 
-import json
 import logging
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
-
 from ckanext.angiang.harvesters import source_config
 from ckanext.angiang.harvesters.base import AngiangHarvesterBase
 from ckanext.angiang.harvesters.fetch import Client
-from ckanext.angiang.harvesters.problems import HarvestProblem, bilingual
+from ckanext.angiang.harvesters.problems import HarvestProblem
+from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
 
 log = logging.getLogger(__name__)
 
 
 class AngiangCKANHarvester(AngiangHarvesterBase, CKANHarvester):
+    remote_base = CKANHarvester
+    gather_error = (
+        "Lỗi không mong đợi khi thu thập từ CKAN: {err}",
+        "Unexpected error while gathering from CKAN: {err}",
+    )
 
     def info(self):
         return {
@@ -44,15 +48,6 @@ class AngiangCKANHarvester(AngiangHarvesterBase, CKANHarvester):
             "description": tk._("Harvests a remote CKAN portal through its Action API."),
             "form_config_interface": "Text",
         }
-
-    def validate_config(self, config):
-        config = CKANHarvester.validate_config(self, config)
-        if config:
-            try:
-                source_config.parse_remote(json.loads(config))
-            except source_config.ConfigErrors as e:
-                raise ValueError(e.text())
-        return config
 
     # HTTP through the portal's client (CKANHarvester calls this for every page)
     def _get_content(self, url):
@@ -64,41 +59,29 @@ class AngiangCKANHarvester(AngiangHarvesterBase, CKANHarvester):
         try:
             return client.get(url).body.decode("utf-8")
         except HarvestProblem as p:
-            raise ContentFetchError(p.message)
+            raise ContentFetchError(p.message) from p
         finally:
             client.close()
 
-    def gather_stage(self, harvest_job):
-        try:
-            return CKANHarvester.gather_stage(self, harvest_job)
-        except Exception as e:  # never kill the gather consumer
-            log.exception("CKAN gather of %s failed", harvest_job.source.url)
-            self._save_gather_error(bilingual(
-                "Lỗi không mong đợi khi thu thập từ CKAN: {err}",
-                "Unexpected error while gathering from CKAN: {err}", err=repr(e)[:500]),
-                harvest_job)
-            return None
+    # The stock stages, run by the base's template methods (errors recorded).
+    def _gather(self, harvest_job):
+        return CKANHarvester.gather_stage(self, harvest_job)
 
-    def import_stage(self, harvest_object):
-        try:
-            return CKANHarvester.import_stage(self, harvest_object)
-        except Exception as e:
-            log.exception("CKAN import of %s failed", harvest_object.guid)
-            self._save_object_error(bilingual(
-                "Lỗi không mong đợi khi nhập: {err}", "Unexpected error while importing: {err}",
-                err=repr(e)[:500]), harvest_object, "Import")
-            return False
+    def _import(self, harvest_object):
+        return CKANHarvester.import_stage(self, harvest_object)
 
     # Called by CKANHarvester.import_stage with the remote dict prepared
     # (owner_org set to the source's agency, groups filtered).
-    def _create_or_update_package(self, package_dict, harvest_object,
-                                  package_dict_form="rest"):
+    def _create_or_update_package(self, package_dict, harvest_object, package_dict_form="rest"):
         cfg = self.config or {}
         fields = self.map_remote(harvest_object, package_dict, cfg, "ckan")
         if fields is None:
             return False
         if package_dict.get("groups"):
             fields["groups"] = [{"id": g["id"]} for g in package_dict["groups"]]
-        return self.save_dataset(harvest_object, fields,
-                                 owner_org=package_dict.get("owner_org"),
-                                 private=bool(cfg.get("private", False)))
+        return self.save_dataset(
+            harvest_object,
+            fields,
+            owner_org=package_dict.get("owner_org"),
+            private=bool(cfg.get("private", False)),
+        )

@@ -7,13 +7,13 @@
 scripts/run-workers.sh starts all three (``make run`` does, in the
 background); docker/ runs each as its own service.
 """
+
 from __future__ import annotations
 
 import signal
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 
 
 class _Stop:
@@ -38,6 +38,7 @@ def angiang_harvest():
 def gather_consumer():
     """Consume the gather queue (one per site)."""
     from ckanext.angiang.harvesters import workers
+
     workers.consume("gather", _Stop())
 
 
@@ -45,16 +46,22 @@ def gather_consumer():
 def fetch_consumer():
     """Consume the fetch queue (run several for throughput)."""
     from ckanext.angiang.harvesters import workers
+
     workers.consume("fetch", _Stop())
 
 
 @angiang_harvest.command("scheduler")
-@click.option("--interval", type=float, default=None,
-              help="Seconds between runs (default: ckanext.angiang.harvest.scheduler_interval).")
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Seconds between runs (default: ckanext.angiang.harvest.scheduler_interval).",
+)
 @click.pass_context
 def scheduler(ctx, interval):
     """Start due harvest jobs and mark finished ones, every INTERVAL seconds."""
     from ckanext.angiang.harvesters import workers
+
     if interval is None:
         interval = float(tk.config.get("ckanext.angiang.harvest.scheduler_interval") or 60)
     with ctx.meta["flask_app"].test_request_context():

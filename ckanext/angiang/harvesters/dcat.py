@@ -14,6 +14,7 @@ harvest object per dataset with a stable guid from its URI). What changes:
 Extra configuration keys (besides ``rdf_format``): ``defaults``,
 ``license_map``, ``private`` and the limits of :mod:`.source_config`.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,44 +22,33 @@ import logging
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
-
 from ckanext.angiang.harvesters import source_config
 from ckanext.angiang.harvesters.base import AngiangHarvesterBase
 from ckanext.angiang.harvesters.fetch import Client
 from ckanext.angiang.harvesters.problems import HarvestProblem, bilingual
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 
 log = logging.getLogger(__name__)
 
 
-def _config(source) -> dict:
-    try:
-        return json.loads(source.config) if source.config else {}
-    except ValueError:
-        return {}
-
-
 class AngiangDCATRDFHarvester(AngiangHarvesterBase, DCATRDFHarvester):
+    remote_base = DCATRDFHarvester
+    gather_error = (
+        "Lỗi không mong đợi khi thu thập danh mục DCAT: {err}",
+        "Unexpected error while gathering the DCAT catalogue: {err}",
+    )
 
     def info(self):
         return {
             "name": "angiang_dcat_rdf",
             "title": tk._("DCAT catalogue (RDF, mapped into the An Giang schema)"),
-            "description": tk._("Harvests a DCAT catalogue published as RDF "
-                                "(Turtle, RDF/XML, JSON-LD)."),
+            "description": tk._(
+                "Harvests a DCAT catalogue published as RDF (Turtle, RDF/XML, JSON-LD)."
+            ),
         }
 
-    def validate_config(self, source_config_str):
-        source_config_str = DCATRDFHarvester.validate_config(self, source_config_str)
-        if source_config_str:
-            try:
-                source_config.parse_remote(json.loads(source_config_str))
-            except source_config.ConfigErrors as e:
-                raise ValueError(e.text())
-        return source_config_str
-
     def _get_content_and_type(self, url, harvest_job, page=1, content_type=None):
-        client = Client(source_config.limits(_config(harvest_job.source)))
+        client = Client(source_config.limits(self.source_settings(harvest_job.source)))
         try:
             response = client.get(url)
         except HarvestProblem as p:
@@ -69,50 +59,45 @@ class AngiangDCATRDFHarvester(AngiangHarvesterBase, DCATRDFHarvester):
         try:
             content = response.body.decode("utf-8")
         except UnicodeDecodeError as e:
-            self._save_gather_error(bilingual(
-                "Danh mục DCAT tại {url} không phải văn bản UTF-8 (byte lỗi ở vị trí {pos}).",
-                "The DCAT catalogue at {url} is not UTF-8 text (bad byte at position {pos}).",
-                url=url, pos=e.start), harvest_job)
+            self._save_gather_error(
+                bilingual(
+                    "Danh mục DCAT tại {url} không phải văn bản UTF-8 (byte lỗi ở vị trí {pos}).",
+                    "The DCAT catalogue at {url} is not UTF-8 text (bad byte at position {pos}).",
+                    url=url,
+                    pos=e.start,
+                ),
+                harvest_job,
+            )
             return None, None
         if content_type is None and response.headers.get("Content-Type"):
             content_type = response.headers["Content-Type"].split(";", 1)[0]
         return content, content_type
 
-    def gather_stage(self, harvest_job):
-        try:
-            return DCATRDFHarvester.gather_stage(self, harvest_job)
-        except Exception as e:  # never kill the gather consumer
-            log.exception("DCAT gather of %s failed", harvest_job.source.url)
-            self._save_gather_error(bilingual(
-                "Lỗi không mong đợi khi thu thập danh mục DCAT: {err}",
-                "Unexpected error while gathering the DCAT catalogue: {err}",
-                err=repr(e)[:500]), harvest_job)
-            return None
-
-    def import_stage(self, harvest_object):
-        try:
-            return self._import(harvest_object)
-        except Exception as e:
-            log.exception("DCAT import of %s failed", harvest_object.guid)
-            self._save_object_error(bilingual(
-                "Lỗi không mong đợi khi nhập: {err}", "Unexpected error while importing: {err}",
-                err=repr(e)[:500]), harvest_object, "Import")
-            return False
+    # The stock gather, run by the base's template method (errors recorded).
+    def _gather(self, harvest_job):
+        return DCATRDFHarvester.gather_stage(self, harvest_job)
 
     def _import(self, harvest_object):
         if self._get_object_extra(harvest_object, "status") == "delete":
-            return self.withdraw(harvest_object, bilingual(
-                "Tập dữ liệu không còn trong danh mục DCAT {url}.",
-                "The dataset is no longer in the DCAT catalogue {url}.",
-                url=harvest_object.source.url))
+            return self.withdraw(
+                harvest_object,
+                bilingual(
+                    "Tập dữ liệu không còn trong danh mục DCAT {url}.",
+                    "The dataset is no longer in the DCAT catalogue {url}.",
+                    url=harvest_object.source.url,
+                ),
+            )
         if harvest_object.content is None:
             self._save_object_error("Empty content / Nội dung trống", harvest_object, "Import")
             return False
-        cfg = _config(harvest_object.source)
+        cfg = self.source_settings(harvest_object.source)
         dataset = json.loads(harvest_object.content)
         fields = self.map_remote(harvest_object, dataset, cfg, "dcat")
         if fields is None:
             return False
-        return self.save_dataset(harvest_object, fields,
-                                 owner_org=self.source_org(harvest_object.source),
-                                 private=bool(cfg.get("private", False)))
+        return self.save_dataset(
+            harvest_object,
+            fields,
+            owner_org=self.source_org(harvest_object.source),
+            private=bool(cfg.get("private", False)),
+        )

@@ -9,6 +9,7 @@ connections are retried a few times. Anything that still fails becomes a
 :class:`~ckanext.angiang.harvesters.problems.HarvestProblem` with a message
 the agency can act on (Art. 8.3, 9.2).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +18,8 @@ import errno
 import json
 import logging
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -61,7 +63,8 @@ class Response:
                 "API phải trả JSON mã hóa UTF-8.",
                 "The response of {url} is not UTF-8 text (bad byte at position {pos}). "
                 "The API must return UTF-8 encoded JSON.",
-                url=self.url, pos=e.start,
+                url=self.url,
+                pos=e.start,
             ) from None
         except json.JSONDecodeError as e:
             raise problem(
@@ -70,7 +73,10 @@ class Response:
                 "Hãy kiểm tra API trả đúng JSON.",
                 "The response of {url} is not valid JSON: {msg} (line {line}, column {col}). "
                 "Check that the API returns well-formed JSON.",
-                url=self.url, msg=e.msg, line=e.lineno, col=e.colno,
+                url=self.url,
+                msg=e.msg,
+                line=e.lineno,
+                col=e.colno,
             ) from None
 
 
@@ -78,7 +84,7 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an
     HTTP date); None when absent or unreadable."""
     if not value:
@@ -97,14 +103,16 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
 
 def _is_refused(exc: BaseException) -> bool:
     """Whether a requests/urllib3 exception chain ends in ECONNREFUSED."""
-    seen, todo = set(), [exc]
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
     while todo:
         e = todo.pop()
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
         if isinstance(e, ConnectionRefusedError) or (
-                isinstance(e, OSError) and e.errno == errno.ECONNREFUSED):
+            isinstance(e, OSError) and e.errno == errno.ECONNREFUSED
+        ):
             return True
         todo.extend([e.__cause__, e.__context__, getattr(e, "reason", None)])
         todo.extend(a for a in e.args if isinstance(a, BaseException))
@@ -119,8 +127,12 @@ class Client:
     the real one in production and tests alike (it defaults to time.sleep).
     """
 
-    def __init__(self, limits: Limits, headers: Optional[dict] = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        limits: Limits,
+        headers: dict | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.limits = limits
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -137,19 +149,21 @@ class Client:
             text = text.replace(secret, "***")
         return text
 
-    def get_json(self, url: str, params: Optional[dict] = None) -> tuple[Any, Response]:
+    def get_json(self, url: str, params: dict | None = None) -> tuple[Any, Response]:
         response = self.get(url, params=params)
         return response.json(), response
 
-    def get(self, url: str, params: Optional[dict] = None) -> Response:
+    def get(self, url: str, params: dict | None = None) -> Response:
         attempts = 0
         while True:
             attempts += 1
             try:
                 response = self._get_once(url, params)
             except HarvestProblem as p:
-                if p.kind in ("connection_refused", "connection_error") \
-                        and attempts <= self.limits.max_retries:
+                if (
+                    p.kind in ("connection_refused", "connection_error")
+                    and attempts <= self.limits.max_retries
+                ):
                     log.info("retrying %s after %s", url, p.kind)
                     self.sleep(self.limits.retry_backoff * attempts)
                     continue
@@ -170,7 +184,9 @@ class Client:
                         "The API at {url} answered HTTP {status} asking to wait {wait:.0f} s "
                         "(Retry-After), more than the source's limit of {max:.0f} s. Raise the "
                         "portal's rate limit on the API or increase max_retry_after.",
-                        url=response.url, status=status, wait=wait,
+                        url=response.url,
+                        status=status,
+                        wait=wait,
                         max=self.limits.max_retry_after,
                     )
             if (status == 429 or status in RETRY_STATUSES) and attempts <= self.limits.max_retries:
@@ -191,42 +207,53 @@ class Client:
                 "API tại {url} từ chối truy cập (HTTP {status}). Hãy kiểm tra khóa API "
                 "(api_key) trong cấu hình nguồn thu thập.",
                 "The API at {url} refused access (HTTP {status}). Check the API key "
-                "(api_key) in the harvest source configuration.", **params)
+                "(api_key) in the harvest source configuration.",
+                **params,
+            )
         if status == 404:
             return problem(
                 "http_not_found",
-                "Không tìm thấy {url} (HTTP 404). Hãy kiểm tra địa chỉ nguồn và tài liệu "
-                "OpenAPI.",
-                "{url} was not found (HTTP 404). Check the source URL and the OpenAPI "
-                "document.", **params)
+                "Không tìm thấy {url} (HTTP 404). Hãy kiểm tra địa chỉ nguồn và tài liệu OpenAPI.",
+                "{url} was not found (HTTP 404). Check the source URL and the OpenAPI document.",
+                **params,
+            )
         if status == 429:
             return problem(
                 "http_rate_limited",
                 "API tại {url} vẫn từ chối vì quá nhiều yêu cầu (HTTP 429) sau {attempts} "
                 "lần thử. Hãy nới giới hạn truy cập cho cổng dữ liệu.",
                 "The API at {url} still refused with Too Many Requests (HTTP 429) after "
-                "{attempts} attempts. Raise the portal's rate limit on the API.", **params)
+                "{attempts} attempts. Raise the portal's rate limit on the API.",
+                **params,
+            )
         if status >= 500:
             return problem(
                 "http_server_error",
                 "Máy chủ API của cơ quan gặp lỗi (HTTP {status}) tại {url} sau {attempts} "
                 "lần thử: {body}. Hãy kiểm tra nhật ký lỗi của máy chủ API.",
                 "The agency API server failed (HTTP {status}) at {url} after {attempts} "
-                "attempts: {body}. Check the API server's error log.", **params)
+                "attempts: {body}. Check the API server's error log.",
+                **params,
+            )
         return problem(
             "http_client_error",
             "API tại {url} trả lỗi HTTP {status}: {body}. Hãy kiểm tra cấu hình nguồn "
             "(tham số, đường dẫn).",
             "The API at {url} answered HTTP {status}: {body}. Check the source "
-            "configuration (parameters, paths).", **params)
+            "configuration (parameters, paths).",
+            **params,
+        )
 
-    def _get_once(self, url: str, params: Optional[dict]) -> Response:
+    def _get_once(self, url: str, params: dict | None) -> Response:
         limits = self.limits
         started = time.monotonic()
         deadline = started + limits.total_timeout
         try:
             r = self.session.get(
-                url, params=params, stream=True, allow_redirects=True,
+                url,
+                params=params,
+                stream=True,
+                allow_redirects=True,
                 timeout=(limits.connect_timeout, limits.read_timeout),
             )
         except requests.exceptions.ConnectTimeout:
@@ -236,7 +263,9 @@ class Client:
                 "chủ API và tường lửa.",
                 "Could not connect to the API at {url} within {t:.0f} s. Check the API "
                 "server and the firewall.",
-                url=url, t=limits.connect_timeout) from None
+                url=url,
+                t=limits.connect_timeout,
+            ) from None
         except requests.exceptions.ReadTimeout:
             raise problem(
                 "timeout",
@@ -244,7 +273,9 @@ class Client:
                 "năng của máy chủ API.",
                 "The API at {url} did not answer within {t:.0f} s. Check the load and "
                 "performance of the API server.",
-                url=url, t=limits.read_timeout) from None
+                url=url,
+                t=limits.read_timeout,
+            ) from None
         except requests.exceptions.ConnectionError as e:
             if _is_refused(e):
                 raise problem(
@@ -253,18 +284,25 @@ class Client:
                     "nối. Hãy kiểm tra máy chủ API đang hoạt động và địa chỉ nguồn thu thập.",
                     "Could not connect to the agency API at {url}: connection refused. "
                     "Check that the API server is running and that the harvest source URL "
-                    "is right.", url=url) from None
+                    "is right.",
+                    url=url,
+                ) from None
             raise problem(
                 "connection_error",
                 "Lỗi kết nối tới API tại {url}: {err}. Hãy kiểm tra địa chỉ nguồn và mạng.",
                 "Connection error to the API at {url}: {err}. Check the source URL and "
-                "the network.", url=url, err=self._redact(str(e))[:300]) from None
+                "the network.",
+                url=url,
+                err=self._redact(str(e))[:300],
+            ) from None
         except requests.exceptions.RequestException as e:
             raise problem(
                 "request_error",
                 "Không gửi được yêu cầu tới {url}: {err}. Hãy kiểm tra địa chỉ nguồn.",
                 "Could not send the request to {url}: {err}. Check the source URL.",
-                url=url, err=self._redact(str(e))[:300]) from None
+                url=url,
+                err=self._redact(str(e))[:300],
+            ) from None
 
         final_url = self._redact(r.url)
         try:
@@ -283,13 +321,18 @@ class Client:
                             "(đã nhận {n} byte). Hãy kiểm tra máy chủ API.",
                             "The API at {url} stopped sending for more than {t:.0f} s "
                             "mid-response ({n} bytes received). Check the API server.",
-                            url=final_url, t=limits.read_timeout, n=received) from None
+                            url=final_url,
+                            t=limits.read_timeout,
+                            n=received,
+                        ) from None
                     raise problem(
                         "connection_error",
                         "Kết nối tới {url} bị ngắt giữa chừng (đã nhận {n} byte): {err}.",
-                        "The connection to {url} broke mid-response ({n} bytes "
-                        "received): {err}.",
-                        url=final_url, n=received, err=str(e)[:200]) from None
+                        "The connection to {url} broke mid-response ({n} bytes received): {err}.",
+                        url=final_url,
+                        n=received,
+                        err=str(e)[:200],
+                    ) from None
                 if not chunk:
                     break
                 received += len(chunk)
@@ -305,20 +348,29 @@ class Client:
                         "The API at {url} sends too slowly: not finished after {t:.0f} s "
                         "({n} bytes received). Check the API server's performance or use "
                         "smaller pages.",
-                        url=final_url, t=limits.total_timeout, n=received)
-            return Response(url=final_url, status=r.status_code, headers=dict(r.headers),
-                            body=b"".join(chunks), attempts=1)
+                        url=final_url,
+                        t=limits.total_timeout,
+                        n=received,
+                    )
+            return Response(
+                url=final_url,
+                status=r.status_code,
+                headers=dict(r.headers),
+                body=b"".join(chunks),
+                attempts=1,
+            )
         finally:
             r.close()
 
-    def _too_large(self, url: str, length: Optional[int]) -> HarvestProblem:
+    def _too_large(self, url: str, length: int | None) -> HarvestProblem:
         return problem(
             "too_large",
             "Phản hồi của {url} lớn hơn giới hạn {limit} MB{declared}. Hãy dùng phân trang "
             "với trang nhỏ hơn, hoặc tăng max_response_mb của nguồn.",
             "The response of {url} is larger than the {limit} MB limit{declared_en}. Use "
             "pagination with smaller pages, or raise the source's max_response_mb.",
-            url=url, limit=_mb(self.limits.max_bytes),
+            url=url,
+            limit=_mb(self.limits.max_bytes),
             declared=f" (Content-Length {length} byte)" if length else "",
             declared_en=f" (Content-Length {length} bytes)" if length else "",
         )

@@ -6,9 +6,10 @@ mistake and is reported as such); what the values mean (a known licence, a
 valid date, a theme code) is then checked by the dataset schema itself, the
 same validation a dataset made by hand goes through (Art. 5.2a, 9.2).
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 TEXT, LIST, BOOL, CODE = "text", "list", "bool", "code"
 
@@ -73,7 +74,7 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def coerce(field: str, value: Any) -> tuple[Any, Optional[tuple[str, str]]]:
+def coerce(field: str, value: Any) -> tuple[Any, tuple[str, str] | None]:
     """Check ``value`` against the JSON type ``field`` takes; return the
     value to use and, if wrong, a (vi, en) message."""
     kind = FIELDS[field]
@@ -87,24 +88,31 @@ def coerce(field: str, value: Any) -> tuple[Any, Optional[tuple[str, str]]]:
             return value.strip(), None
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value), None
-        return None, (f"phải là chuỗi hoặc số nguyên, nhận được {got}",
-                      f"must be a string or an integer, got {got}")
+        return None, (
+            f"phải là chuỗi hoặc số nguyên, nhận được {got}",
+            f"must be a string or an integer, got {got}",
+        )
     if kind == BOOL:
         if isinstance(value, bool):
             return value, None
-        return None, (f"phải là true hoặc false, nhận được {got}",
-                      f"must be true or false, got {got}")
+        return None, (
+            f"phải là true hoặc false, nhận được {got}",
+            f"must be true or false, got {got}",
+        )
     # LIST: a list of strings, or one string
     if isinstance(value, str):
         return [value.strip()], None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()], None
-    return None, (f"phải là chuỗi hoặc danh sách chuỗi, nhận được {got}",
-                  f"must be a string or a list of strings, got {got}")
+    return None, (
+        f"phải là chuỗi hoặc danh sách chuỗi, nhận được {got}",
+        f"must be a string or a list of strings, got {got}",
+    )
 
 
-def map_record(record: dict, fields: dict, value_maps: Optional[dict] = None,
-               defaults: Optional[dict] = None) -> tuple[dict, list[tuple[str, str, str]]]:
+def map_record(
+    record: dict, fields: dict, value_maps: dict | None = None, defaults: dict | None = None
+) -> tuple[dict, list[tuple[str, str, str]]]:
     """The portal's field values for one record.
 
     ``fields`` maps a portal field to the record key (dotted path) holding

@@ -22,27 +22,26 @@ A failure at any point is recorded as a gather or object error with a
 message the agency can act on; the datasets harvested before stay as they
 were and the next good run catches up.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Optional
 
 import ckan.plugins.toolkit as tk
-
-from ckanext.harvest.model import HarvestObject
 
 from ckanext.angiang.harvesters import mapping, openapi_doc, paging, snapshot, source_config
 from ckanext.angiang.harvesters.base import STATUS, WITHDRAW, AngiangHarvesterBase, object_extra
 from ckanext.angiang.harvesters.fetch import Client
 from ckanext.angiang.harvesters.problems import HarvestProblem, bilingual
+from ckanext.harvest.model import HarvestObject
 
 log = logging.getLogger(__name__)
 
 SOURCE_TYPE = "angiang_openapi"
 
 
-def _lang() -> Optional[str]:
+def _lang() -> str | None:
     try:
         return tk.h.lang()
     except Exception:  # outside a web request (consumers, CLI)
@@ -60,7 +59,8 @@ class OpenAPIHarvester(AngiangHarvesterBase):
             "description": tk._(
                 "An agency's API: its base URL as the source URL, and a JSON configuration "
                 "naming the OpenAPI document, the operations that list datasets and how "
-                "their fields map."),
+                "their fields map."
+            ),
             "form_config_interface": "Text",
         }
 
@@ -69,7 +69,7 @@ class OpenAPIHarvester(AngiangHarvesterBase):
         try:
             source_config.parse(config)
         except source_config.ConfigErrors as e:
-            raise ValueError(e.text(_lang()))
+            raise ValueError(e.text(_lang())) from None
         return config
 
     def _client(self, config: dict) -> Client:
@@ -81,7 +81,8 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                 f"Biến môi trường {e.args[0]} chứa khóa API của nguồn chưa được đặt cho tiến "
                 f"trình thu thập. Hãy đặt biến này cho các worker.",
                 f"The environment variable {e.args[0]} holding the source's API key is not "
-                f"set for the harvest workers. Set it for the workers.") from None
+                f"set for the harvest workers. Set it for the workers.",
+            ) from None
         return Client(source_config.limits(config), headers=headers)
 
     def get_original_url(self, harvest_object_id):
@@ -94,30 +95,29 @@ class OpenAPIHarvester(AngiangHarvesterBase):
             return None
 
     # -- gather ----------------------------------------------------------------
-    def gather_stage(self, harvest_job):
-        try:
-            return self._gather(harvest_job)
-        except Exception as e:  # a bug must not kill the gather consumer
-            log.exception("gather of %s failed", harvest_job.source.url)
-            self._save_gather_error(bilingual(
-                "Lỗi không mong đợi khi thu thập: {err}", "Unexpected error while gathering: {err}",
-                err=repr(e)[:500]), harvest_job)
-            return None
-
     def _gather(self, harvest_job):
         source = harvest_job.source
         try:
             config = source_config.parse(source.config)
         except source_config.ConfigErrors as e:
-            self._save_gather_error(bilingual(
-                "Cấu hình nguồn không hợp lệ: {errors}", "Invalid source configuration: {errors}",
-                errors=e.text()), harvest_job)
+            self._save_gather_error(
+                bilingual(
+                    "Cấu hình nguồn không hợp lệ: {errors}",
+                    "Invalid source configuration: {errors}",
+                    errors=e.text(),
+                ),
+                harvest_job,
+            )
             return None
         if not self.source_org(source):
-            self._save_gather_error(bilingual(
-                "Nguồn thu thập phải thuộc một cơ quan (tổ chức) để gán tập dữ liệu.",
-                "The harvest source must belong to an agency (organization) that will own "
-                "its datasets."), harvest_job)
+            self._save_gather_error(
+                bilingual(
+                    "Nguồn thu thập phải thuộc một cơ quan (tổ chức) để gán tập dữ liệu.",
+                    "The harvest source must belong to an agency (organization) that will own "
+                    "its datasets.",
+                ),
+                harvest_job,
+            )
             return None
         try:
             client = self._client(config)
@@ -140,70 +140,108 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                 op = openapi_doc.operation(doc, entry["operation"], f"{where}.operation")
                 snap_path = None
                 if entry.get("snapshot"):
-                    snap_path = openapi_doc.operation(doc, entry["snapshot"]["operation"],
-                                                      f"{where}.snapshot.operation").path
+                    snap_path = openapi_doc.operation(
+                        doc, entry["snapshot"]["operation"], f"{where}.snapshot.operation"
+                    ).path
             except HarvestProblem as p:
                 self._save_gather_error(p.message, harvest_job)
                 continue
-            records, complete, kept_guids = self._list(client, harvest_job, source.url,
-                                                       config, entry, op)
+            records, complete, kept_guids = self._list(
+                client, harvest_job, source.url, config, entry, op
+            )
             guids_now |= kept_guids
             for guid, record, page_url in records:
                 guids_now.add(guid)
-                obj = HarvestObject(guid=guid, job=harvest_job, content=json.dumps({
-                    "operation": entry["operation"], "record": record, "page_url": page_url,
-                    "snapshot_path": snap_path,
-                }, ensure_ascii=False))
+                obj = HarvestObject(
+                    guid=guid,
+                    job=harvest_job,
+                    content=json.dumps(
+                        {
+                            "operation": entry["operation"],
+                            "record": record,
+                            "page_url": page_url,
+                            "snapshot_path": snap_path,
+                        },
+                        ensure_ascii=False,
+                    ),
+                )
                 obj.save()
                 object_ids.append(obj.id)
             if complete:
                 complete_ops.append(entry["operation"] + "/")
         client.close()
         object_ids += self.mark_gone(
-            harvest_job, source.id, guids_now, complete_ops,
+            harvest_job,
+            source.id,
+            guids_now,
+            complete_ops,
             reason=bilingual(
                 "Bản ghi không còn trong API của cơ quan ({url}) ở lần thu thập {job}.",
                 "The record is no longer in the agency API ({url}) as of harvest job {job}.",
-                url=source.url, job=harvest_job.id))
+                url=source.url,
+                job=harvest_job.id,
+            ),
+        )
         return object_ids
 
     def _document(self, client: Client, source_url: str, config: dict) -> openapi_doc.Document:
         url = openapi_doc.resolve_url(source_url, config["openapi_url"])
         response = client.get(url)
-        return openapi_doc.parse(response.url, response.body,
-                                 response.headers.get("Content-Type", ""))
+        return openapi_doc.parse(
+            response.url, response.body, response.headers.get("Content-Type", "")
+        )
 
     def _list(self, client, harvest_job, base_url, config, entry, op):
         """Records of one operation as ``(guid, record, page URL)``, and
         whether the listing reached its last page."""
-        seen: dict[str, tuple[str, str, int]] = {}   # id -> (digest, page url, index in out)
+        seen: dict[str, tuple[str, str, int]] = {}  # id -> (digest, page url, index in out)
         conflicting: dict[str, list[str]] = {}
-        out: list[Optional[tuple[str, dict, str]]] = []
+        out: list[tuple[str, dict, str] | None] = []
         id_path = entry["id"]
         complete = True
         try:
             for number, page_url, records in paging.pages(
-                    client, op.url(base_url), entry.get("params"), entry.get("pagination"),
-                    entry.get("records", ""), source_config.max_pages(config)):
+                client,
+                op.url(base_url),
+                entry.get("params"),
+                entry.get("pagination"),
+                entry.get("records", ""),
+                source_config.max_pages(config),
+            ):
                 for n, record in enumerate(records, 1):
                     if not isinstance(record, dict):
-                        self._save_gather_error(bilingual(
-                            "Bản ghi thứ {n} ở trang {page} ({url}) không phải đối tượng JSON "
-                            "(nhận được {got}); đã bỏ qua.",
-                            "Record {n} on page {page} ({url}) is not a JSON object (got "
-                            "{got}); skipped.", n=n, page=number, url=page_url,
-                            got=mapping.json_type_name(record)), harvest_job)
+                        self._save_gather_error(
+                            bilingual(
+                                "Bản ghi thứ {n} ở trang {page} ({url}) không phải đối tượng JSON "
+                                "(nhận được {got}); đã bỏ qua.",
+                                "Record {n} on page {page} ({url}) is not a JSON object (got "
+                                "{got}); skipped.",
+                                n=n,
+                                page=number,
+                                url=page_url,
+                                got=mapping.json_type_name(record),
+                            ),
+                            harvest_job,
+                        )
                         continue
                     rid = mapping.get_path(record, id_path)
                     if isinstance(rid, bool) or not isinstance(rid, (str, int)) or rid == "":
-                        self._save_gather_error(bilingual(
-                            "Bản ghi thứ {n} ở trang {page} ({url}) không có mã định danh hợp "
-                            "lệ ở khóa “{key}” (nhận được {got}); đã bỏ qua. Mỗi bản ghi cần "
-                            "một mã chuỗi hoặc số.",
-                            "Record {n} on page {page} ({url}) has no valid identifier at "
-                            "“{key}” (got {got}); skipped. Every record needs a string or "
-                            "number id.", n=n, page=number, url=page_url, key=id_path,
-                            got=mapping.json_type_name(rid)), harvest_job)
+                        self._save_gather_error(
+                            bilingual(
+                                "Bản ghi thứ {n} ở trang {page} ({url}) không có mã định danh hợp "
+                                "lệ ở khóa “{key}” (nhận được {got}); đã bỏ qua. Mỗi bản ghi cần "
+                                "một mã chuỗi hoặc số.",
+                                "Record {n} on page {page} ({url}) has no valid identifier at "
+                                "“{key}” (got {got}); skipped. Every record needs a string or "
+                                "number id.",
+                                n=n,
+                                page=number,
+                                url=page_url,
+                                key=id_path,
+                                got=mapping.json_type_name(rid),
+                            ),
+                            harvest_job,
+                        )
                         continue
                     rid = str(rid)
                     digest = json.dumps(record, sort_keys=True, ensure_ascii=False)
@@ -217,46 +255,53 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                     out.append((f"{entry['operation']}/{rid}", record, page_url))
         except HarvestProblem as p:
             complete = False
-            self._save_gather_error(bilingual(
-                "Thao tác “{op}”: {vi} Các tập dữ liệu đã thu thập trước đây được giữ nguyên.",
-                "Operation “{op}”: {en} Datasets harvested before are kept as they were.",
-                op=entry["operation"], vi=p.vi, en=p.en), harvest_job)
+            self._save_gather_error(
+                bilingual(
+                    "Thao tác “{op}”: {vi} Các tập dữ liệu đã thu thập trước đây được giữ nguyên.",
+                    "Operation “{op}”: {en} Datasets harvested before are kept as they were.",
+                    op=entry["operation"],
+                    vi=p.vi,
+                    en=p.en,
+                ),
+                harvest_job,
+            )
         for rid, urls in conflicting.items():
-            self._save_gather_error(bilingual(
-                "Mã định danh “{rid}” xuất hiện nhiều lần với nội dung khác nhau ({urls}); bản "
-                "ghi này không được cập nhật cho tới khi API sửa trùng lặp.",
-                "Identifier “{rid}” appears more than once with different content ({urls}); "
-                "this record is not updated until the API fixes the duplicate.",
-                rid=rid, urls=", ".join(dict.fromkeys(urls))), harvest_job)
+            self._save_gather_error(
+                bilingual(
+                    "Mã định danh “{rid}” xuất hiện nhiều lần với nội dung khác nhau ({urls}); bản "
+                    "ghi này không được cập nhật cho tới khi API sửa trùng lặp.",
+                    "Identifier “{rid}” appears more than once with different content ({urls}); "
+                    "this record is not updated until the API fixes the duplicate.",
+                    rid=rid,
+                    urls=", ".join(dict.fromkeys(urls)),
+                ),
+                harvest_job,
+            )
         records = [r for r in out if r is not None]
         # A conflicting id is still upstream: its dataset must not be withdrawn.
         kept_guids = {f"{entry['operation']}/{rid}" for rid in conflicting}
         return records, complete, kept_guids
 
     # -- fetch -----------------------------------------------------------------
-    def fetch_stage(self, harvest_object):
+    def _fetch(self, harvest_object):
         if object_extra(harvest_object, STATUS) == WITHDRAW:
             return True
-        try:
-            return self._fetch(harvest_object)
-        except Exception as e:
-            log.exception("fetch of %s failed", harvest_object.guid)
-            self._save_object_error(bilingual(
-                "Lỗi không mong đợi khi lấy dữ liệu: {err}", "Unexpected error while fetching: {err}",
-                err=repr(e)[:500]), harvest_object, "Fetch")
-            return False
-
-    def _fetch(self, harvest_object):
         source = harvest_object.source
         config = source_config.parse(source.config, check_licenses=False)
         content = json.loads(harvest_object.content)
-        entry = next((e for e in config["datasets"] if e["operation"] == content["operation"]),
-                     None)
+        entry = next(
+            (e for e in config["datasets"] if e["operation"] == content["operation"]), None
+        )
         if entry is None:
-            self._save_object_error(bilingual(
-                "Thao tác “{op}” không còn trong cấu hình nguồn.",
-                "Operation “{op}” is no longer in the source configuration.",
-                op=content["operation"]), harvest_object, "Fetch")
+            self._save_object_error(
+                bilingual(
+                    "Thao tác “{op}” không còn trong cấu hình nguồn.",
+                    "Operation “{op}” is no longer in the source configuration.",
+                    op=content["operation"],
+                ),
+                harvest_object,
+                "Fetch",
+            )
             return False
         snap = entry.get("snapshot")
         if not snap:
@@ -268,15 +313,20 @@ class OpenAPIHarvester(AngiangHarvesterBase):
             self._save_object_error(p.message, harvest_object, "Fetch")
             return False
         try:
-            url, path_names = self._snapshot_url(source.url, snap, content["snapshot_path"],
-                                                 record)
+            url, path_names = self._snapshot_url(source.url, snap, content["snapshot_path"], record)
             rows: list = []
             max_rows = snap.get("max_rows") or int(
-                tk.config.get("ckanext.angiang.harvest.max_snapshot_rows"))
+                tk.config.get("ckanext.angiang.harvest.max_snapshot_rows")
+            )
             query = self._snapshot_query(snap, record, path_names)
-            for _, _, page_rows in paging.pages(client, url, query, snap.get("pagination"),
-                                                snap.get("records", ""),
-                                                source_config.max_pages(config)):
+            for _, _, page_rows in paging.pages(
+                client,
+                url,
+                query,
+                snap.get("pagination"),
+                snap.get("records", ""),
+                source_config.max_pages(config),
+            ):
                 rows.extend(page_rows)
                 if len(rows) > max_rows:
                     raise HarvestProblem(
@@ -284,14 +334,22 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                         f"Dữ liệu của bản ghi vượt {max_rows} dòng (max_rows); bản sao không "
                         f"được cập nhật. Hãy tăng snapshot.max_rows hoặc bỏ bản sao.",
                         f"The record's data exceeds {max_rows} rows (max_rows); the snapshot "
-                        f"is not updated. Raise snapshot.max_rows or drop the snapshot.")
+                        f"is not updated. Raise snapshot.max_rows or drop the snapshot.",
+                    )
         except HarvestProblem as p:
-            self._save_object_error(bilingual(
-                "Không lấy được dữ liệu của bản ghi “{guid}”: {vi} Tập dữ liệu hiện có được "
-                "giữ nguyên.",
-                "Could not fetch the data of record “{guid}”: {en} The existing dataset is "
-                "kept as it was.", guid=harvest_object.guid, vi=p.vi, en=p.en),
-                harvest_object, "Fetch")
+            self._save_object_error(
+                bilingual(
+                    "Không lấy được dữ liệu của bản ghi “{guid}”: {vi} Tập dữ liệu hiện có được "
+                    "giữ nguyên.",
+                    "Could not fetch the data of record “{guid}”: {en} The existing dataset is "
+                    "kept as it was.",
+                    guid=harvest_object.guid,
+                    vi=p.vi,
+                    en=p.en,
+                ),
+                harvest_object,
+                "Fetch",
+            )
             return False
         finally:
             client.close()
@@ -315,7 +373,8 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                     f"Bản ghi không có giá trị “{missing}” cho tham số đường dẫn “{name}” của "
                     f"thao tác “{op.operation_id}”.",
                     f"The record has no “{missing}” value for path parameter “{name}” of "
-                    f"operation “{op.operation_id}”.")
+                    f"operation “{op.operation_id}”.",
+                )
             path_params[name] = value
         return op.url(base_url, path_params), set(path_params)
 
@@ -331,71 +390,81 @@ class OpenAPIHarvester(AngiangHarvesterBase):
                 raise HarvestProblem(
                     "missing_param",
                     f"Bản ghi không có giá trị “{missing}” cho tham số “{name}”.",
-                    f"The record has no “{missing}” value for parameter “{name}”.")
+                    f"The record has no “{missing}” value for parameter “{name}”.",
+                )
             query[name] = value
         return query
 
     # -- import ----------------------------------------------------------------
-    def import_stage(self, harvest_object):
-        try:
-            if object_extra(harvest_object, STATUS) == WITHDRAW:
-                return self.withdraw(harvest_object, object_extra(harvest_object, "reason") or "")
-            return self._import(harvest_object)
-        except Exception as e:
-            log.exception("import of %s failed", harvest_object.guid)
-            self._save_object_error(bilingual(
-                "Lỗi không mong đợi khi nhập: {err}", "Unexpected error while importing: {err}",
-                err=repr(e)[:500]), harvest_object, "Import")
-            return False
-
     def _import(self, harvest_object):
+        if object_extra(harvest_object, STATUS) == WITHDRAW:
+            return self.withdraw(harvest_object, object_extra(harvest_object, "reason") or "")
         source = harvest_object.source
         config = source_config.parse(source.config, check_licenses=False)
         content = json.loads(harvest_object.content)
         entry = next(e for e in config["datasets"] if e["operation"] == content["operation"])
         record = content["record"]
-        fields, errors = mapping.map_record(record, entry["fields"], entry.get("value_maps"),
-                                            config.get("defaults"))
+        fields, errors = mapping.map_record(
+            record, entry["fields"], entry.get("value_maps"), config.get("defaults")
+        )
         if errors:
-            self._save_object_error(bilingual(
+            self.save_type_errors(
+                harvest_object,
+                errors,
                 "Bản ghi “{guid}” có trường sai kiểu: {vi}. Hãy sửa dữ liệu trong API của cơ "
                 "quan; tập dữ liệu hiện có được giữ nguyên.",
                 "Record “{guid}” has fields of the wrong type: {en}. Fix the data in the "
                 "agency API; the existing dataset is kept as it was.",
-                guid=harvest_object.guid,
-                vi="; ".join(f"{f}: {vi}" for f, vi, _ in errors),
-                en="; ".join(f"{f}: {en}" for f, _, en in errors)), harvest_object, "Import")
+            )
             return False
         openapi_url = openapi_doc.resolve_url(source.url, config["openapi_url"])
         snap = content.get("snapshot")
-        endpoint = snap["url"] if snap else self._endpoint(source.url, entry, record,
-                                                           content.get("page_url"))
-        fields["resources"] = [{
-            "name": tk._("API") + f": {fields.get('title', '')}",
-            "url": endpoint,
-            "openapi_url": openapi_url,
-            "format": "JSON",
-            "resource_kind": "api",
-            "description": bilingual("Dịch vụ API của cơ quan (OpenAPI: {u})",
-                                     "The agency's API service (OpenAPI: {u})", u=openapi_url),
-            "harvest_resource": "api",
-        }]
+        endpoint = (
+            snap["url"]
+            if snap
+            else self._endpoint(source.url, entry, record, content.get("page_url"))
+        )
+        fields["resources"] = [
+            {
+                "name": tk._("API") + f": {fields.get('title', '')}",
+                "url": endpoint,
+                "openapi_url": openapi_url,
+                "format": "JSON",
+                "resource_kind": "api",
+                "description": bilingual(
+                    "Dịch vụ API của cơ quan (OpenAPI: {u})",
+                    "The agency's API service (OpenAPI: {u})",
+                    u=openapi_url,
+                ),
+                "harvest_resource": "api",
+            }
+        ]
         files = []
         if snap is not None:
             base = harvest_object.guid.rsplit("/", 1)[-1]
             from ckanext.angiang.slug import title_to_name
+
             base = title_to_name(base, 60) or "data"
-            files = [(f"snapshot-{f.format.lower()}", f) for f in snapshot.files(base, snap["rows"])]
-        return self.save_dataset(harvest_object, fields,
-                                 owner_org=self.source_org(source),
-                                 private=bool(config.get("private", False)), files=files)
+            files = [
+                (f"snapshot-{f.format.lower()}", f) for f in snapshot.files(base, snap["rows"])
+            ]
+        return self.save_dataset(
+            harvest_object,
+            fields,
+            owner_org=self.source_org(source),
+            private=bool(config.get("private", False)),
+            files=files,
+        )
 
     @staticmethod
     def _endpoint(base_url, entry, record, page_url) -> str:
         template = entry.get("endpoint")
         if template:
             value, missing = source_config.fill_template(template, record)
-            if not missing:
-                return value if value.startswith("http") else base_url.rstrip("/") + "/" + \
-                    value.lstrip("/")
+            if not missing and value is not None:
+                return (
+                    value
+                    if value.startswith("http")
+                    else base_url.rstrip("/") + "/" + value.lstrip("/")
+                )
         return (page_url or base_url).split("?")[0]

@@ -6,6 +6,7 @@ an ``openapi: 3.x`` document with ``info`` and ``paths``, unique
 ``operationId`` values, and every operation the source configuration names
 present and readable with GET.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,11 +37,13 @@ class Operation:
 
     def path_param_names(self) -> list[str]:
         import re
+
         return re.findall(r"\{([^{}]+)\}", self.path)
 
 
 def _quote(value: str) -> str:
     from urllib.parse import quote
+
     return quote(value, safe="")
 
 
@@ -55,7 +58,9 @@ class Document:
 def resolve_url(source_url: str, openapi_url: str) -> str:
     """The OpenAPI document's URL: absolute, or relative to the source URL."""
     base = source_url if source_url.endswith("/") else source_url + "/"
-    return urljoin(base, openapi_url.lstrip("/") if not openapi_url.startswith("http") else openapi_url)
+    return urljoin(
+        base, openapi_url.lstrip("/") if not openapi_url.startswith("http") else openapi_url
+    )
 
 
 def _invalid(url: str, what_vi: str, what_en: str) -> HarvestProblem:
@@ -64,7 +69,11 @@ def _invalid(url: str, what_vi: str, what_en: str) -> HarvestProblem:
         "Tài liệu OpenAPI tại {url} không hợp lệ: {what_vi}. Hãy sửa tài liệu theo chuẩn "
         "OpenAPI 3.",
         "The OpenAPI document at {url} is invalid: {what_en}. Fix the document to follow "
-        "OpenAPI 3.", url=url, what_vi=what_vi, what_en=what_en)
+        "OpenAPI 3.",
+        url=url,
+        what_vi=what_vi,
+        what_en=what_en,
+    )
 
 
 def parse(url: str, body: bytes, content_type: str = "") -> Document:
@@ -75,8 +84,11 @@ def parse(url: str, body: bytes, content_type: str = "") -> Document:
     try:
         doc = yaml.safe_load(text) if looks_yaml else json.loads(text)
     except json.JSONDecodeError as e:
-        raise _invalid(url, f"không phải JSON hợp lệ ({e.msg}, dòng {e.lineno}, cột {e.colno})",
-                       f"not valid JSON ({e.msg}, line {e.lineno}, column {e.colno})") from None
+        raise _invalid(
+            url,
+            f"không phải JSON hợp lệ ({e.msg}, dòng {e.lineno}, cột {e.colno})",
+            f"not valid JSON ({e.msg}, line {e.lineno}, column {e.colno})",
+        ) from None
     except yaml.YAMLError as e:
         raise _invalid(url, f"không phải YAML hợp lệ ({e})", f"not valid YAML ({e})") from None
     if not isinstance(doc, dict):
@@ -90,16 +102,22 @@ def parse(url: str, body: bytes, content_type: str = "") -> Document:
     version = doc.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         if "swagger" in doc:
-            bad("đây là Swagger/OpenAPI 2, cần OpenAPI 3 (trường “openapi”: “3.x”)",
-                "this is Swagger/OpenAPI 2; OpenAPI 3 is needed (field “openapi”: “3.x”)")
+            bad(
+                "đây là Swagger/OpenAPI 2, cần OpenAPI 3 (trường “openapi”: “3.x”)",
+                "this is Swagger/OpenAPI 2; OpenAPI 3 is needed (field “openapi”: “3.x”)",
+            )
         else:
-            bad("thiếu trường “openapi” với giá trị “3.x”",
-                "the “openapi” field with a “3.x” value is missing")
+            bad(
+                "thiếu trường “openapi” với giá trị “3.x”",
+                "the “openapi” field with a “3.x” value is missing",
+            )
     info = doc.get("info")
-    if not isinstance(info, dict) or not isinstance(info.get("title"), str) \
-            or not isinstance(info.get("version"), (str, int, float)):
-        bad("thiếu “info” với “title” và “version”",
-            "“info” with “title” and “version” is missing")
+    if (
+        not isinstance(info, dict)
+        or not isinstance(info.get("title"), str)
+        or not isinstance(info.get("version"), (str, int, float))
+    ):
+        bad("thiếu “info” với “title” và “version”", "“info” with “title” and “version” is missing")
         info = info if isinstance(info, dict) else {}
     paths = doc.get("paths")
     operations: dict[str, Operation] = {}
@@ -118,27 +136,39 @@ def parse(url: str, body: bytes, content_type: str = "") -> Document:
             if op is None:
                 continue
             if not isinstance(op, dict):
-                bad(f"“{method.upper()} {path}” phải là một đối tượng",
-                    f"“{method.upper()} {path}” must be an object")
+                bad(
+                    f"“{method.upper()} {path}” phải là một đối tượng",
+                    f"“{method.upper()} {path}” must be an object",
+                )
                 continue
             op_id = op.get("operationId")
             if op_id is None:
                 continue
             if not isinstance(op_id, str):
-                bad(f"operationId của “{method.upper()} {path}” phải là chuỗi",
-                    f"the operationId of “{method.upper()} {path}” must be a string")
+                bad(
+                    f"operationId của “{method.upper()} {path}” phải là chuỗi",
+                    f"the operationId of “{method.upper()} {path}” must be a string",
+                )
                 continue
             if op_id in operations:
                 bad(f"operationId “{op_id}” bị trùng", f"operationId “{op_id}” is used twice")
                 continue
+            summary, description = op.get("summary"), op.get("description")
             operations[op_id] = Operation(
-                op_id, method, path,
-                op.get("summary") if isinstance(op.get("summary"), str) else "",
-                op.get("description") if isinstance(op.get("description"), str) else "")
+                op_id,
+                method,
+                path,
+                summary if isinstance(summary, str) else "",
+                description if isinstance(description, str) else "",
+            )
     if problems_vi:
         raise _invalid(url, "; ".join(problems_vi), "; ".join(problems_en))
-    return Document(url=url, title=info.get("title", ""), version=str(info.get("version", "")),
-                    operations=operations)
+    return Document(
+        url=url,
+        title=info.get("title", ""),
+        version=str(info.get("version", "")),
+        operations=operations,
+    )
 
 
 def operation(doc: Document, operation_id: str, where: str) -> Operation:
@@ -153,11 +183,18 @@ def operation(doc: Document, operation_id: str, where: str) -> Operation:
             "có: {known}. Hãy sửa cấu hình nguồn hoặc tài liệu OpenAPI.",
             "Operation “{op}” ({where}) is not in the OpenAPI document {url}. Its "
             "operationIds are: {known}. Fix the source configuration or the OpenAPI document.",
-            op=operation_id, where=where, url=doc.url, known=known)
+            op=operation_id,
+            where=where,
+            url=doc.url,
+            known=known,
+        )
     if op.method != "get":
         raise problem(
             "operation_not_get",
             "Thao tác “{op}” ({where}) là {method}; cổng chỉ đọc dữ liệu bằng GET.",
             "Operation “{op}” ({where}) is {method}; the portal only reads data with GET.",
-            op=operation_id, where=where, method=op.method.upper())
+            op=operation_id,
+            where=where,
+            method=op.method.upper(),
+        )
     return op

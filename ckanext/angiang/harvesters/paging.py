@@ -12,11 +12,12 @@ Paging stops at an empty page, a page shorter than ``size``, or no next
 link. A page identical to the previous one (pagination ignored by the API)
 or more than ``max_pages`` pages is a problem, never an endless loop.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from ckanext.angiang.harvesters import mapping
@@ -36,12 +37,21 @@ def records_at(body, path: str, url: str) -> list:
             "Hãy sửa khóa “records” trong cấu hình nguồn cho đúng cấu trúc phản hồi.",
             "The response of {url} has no list of records at “{path}” (got {got}). Fix "
             "“records” in the source configuration to match the response.",
-            url=url, path=path or "(root)", got=mapping.json_type_name(found))
+            url=url,
+            path=path or "(root)",
+            got=mapping.json_type_name(found),
+        )
     return found
 
 
-def pages(client: Client, url: str, params: Optional[dict], pagination: Optional[dict],
-          records_path: str, max_pages: int) -> Iterator[tuple[int, str, list]]:
+def pages(
+    client: Client,
+    url: str,
+    params: dict | None,
+    pagination: dict | None,
+    records_path: str,
+    max_pages: int,
+) -> Iterator[tuple[int, str, list]]:
     """Yield ``(page number, page URL, records)`` for every page."""
     pagination = pagination or {}
     style = pagination.get("style", "none")
@@ -50,7 +60,7 @@ def pages(client: Client, url: str, params: Optional[dict], pagination: Optional
     if style in ("page", "offset") and size and pagination.get("size_param"):
         params[pagination["size_param"]] = size
     position = pagination.get("start", 1 if style == "page" else 0)
-    next_url: Optional[str] = url
+    next_url: str | None = url
     previous_digest = None
     number = 0
     while next_url:
@@ -62,9 +72,11 @@ def pages(client: Client, url: str, params: Optional[dict], pagination: Optional
                 "tra phân trang của API hoặc tăng max_pages của nguồn.",
                 "The API at {url} has more than {n} pages; the portal stopped rather than "
                 "run forever. Check the API's pagination or raise the source's max_pages.",
-                url=url, n=max_pages)
+                url=url,
+                n=max_pages,
+            )
         page_params = dict(params) if next_url == url or style in ("page", "offset") else None
-        if style in ("page", "offset"):
+        if page_params is not None and style in ("page", "offset"):
             page_params[pagination["param"]] = position
         body, response = client.get_json(next_url, params=page_params)
         digest = hashlib.sha256(response.body).digest()
@@ -75,7 +87,9 @@ def pages(client: Client, url: str, params: Optional[dict], pagination: Optional
                 "Hãy sửa “pagination” trong cấu hình nguồn.",
                 "Page {n} of {url} is identical to the previous page: the API ignores the "
                 "pagination parameter. Fix “pagination” in the source configuration.",
-                n=number, url=url)
+                n=number,
+                url=url,
+            )
         previous_digest = digest
         records = records_at(body, records_path, response.url)
         yield number, response.url, records

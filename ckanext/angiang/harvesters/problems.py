@@ -6,6 +6,7 @@ So each message is stored in Vietnamese and English at once (``vi / en``),
 and says what to check or change (Art. 8.3: the agency keeps its API
 connected; Art. 11.1a: the DIC follows each agency's connection).
 """
+
 from __future__ import annotations
 
 

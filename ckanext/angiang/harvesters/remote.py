@@ -7,10 +7,11 @@ shape with DCAT values (``frequency`` and ``theme`` as EU vocabulary URIs,
 read here into the fields of docs/metadata-model.md; the values are then
 validated by the portal's dataset schema like any hand-made dataset.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from ckanext.angiang.harvesters import mapping
 
@@ -65,13 +66,17 @@ _NORMALIZE = {
     "frequency": _code,
     "theme": lambda v: [_code(x) for x in v] if isinstance(v, list) else _code(v),
     "language": lambda v: [_language(x) for x in v] if isinstance(v, list) else _language(v),
-    "issued": _date, "modified": _date, "temporal_start": _date, "temporal_end": _date,
+    "issued": _date,
+    "modified": _date,
+    "temporal_start": _date,
+    "temporal_end": _date,
     "conforms_to": lambda v: v[0] if isinstance(v, list) and v and isinstance(v[0], str) else v,
 }
 
 
-def map_package(remote: dict, *, license_map: Optional[dict] = None,
-                defaults: Optional[dict] = None) -> tuple[dict, list[tuple[str, str, str]]]:
+def map_package(
+    remote: dict, *, license_map: dict | None = None, defaults: dict | None = None
+) -> tuple[dict, list[tuple[str, str, str]]]:
     """The portal's fields for a remote dataset dict, and type problems."""
     extras = extras_dict(remote)
     record: dict = {}
@@ -87,8 +92,10 @@ def map_package(remote: dict, *, license_map: Optional[dict] = None,
         if not mapping.is_empty(value):
             record[field] = value
     # Contact point: the portal's fields, else DCAT's contact_*, else CKAN's maintainer/author.
-    for ours, candidates in (("contact_name", ("maintainer", "author")),
-                             ("contact_email", ("maintainer_email", "author_email"))):
+    for ours, candidates in (
+        ("contact_name", ("maintainer", "author")),
+        ("contact_email", ("maintainer_email", "author_email")),
+    ):
         if ours not in record:
             for key in candidates:
                 if remote.get(key):

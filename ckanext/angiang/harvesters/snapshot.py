@@ -9,6 +9,7 @@ CSV: UTF-8, RFC 4180 (CRLF), one column per key in first-seen order;
 nested objects flattened with dotted names (``dia_chi.xa``); lists and
 anything else non-scalar written as JSON text in their cell.
 """
+
 from __future__ import annotations
 
 import csv

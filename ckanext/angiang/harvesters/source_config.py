@@ -35,12 +35,13 @@ A harvest source of type ``angiang_openapi`` is an agency API's base URL
 Every problem is reported at once, each with its JSON path, in Vietnamese and
 English (Art. 8.3: an agency must be able to fix its own source).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -70,7 +71,7 @@ class ConfigErrors(ValueError):
         self.errors = errors
         super().__init__(self.text())
 
-    def text(self, lang: Optional[str] = None) -> str:
+    def text(self, lang: str | None = None) -> str:
         lines = []
         for path, vi, en in self.errors:
             if lang == "vi":
@@ -91,9 +92,12 @@ class _Collector:
 
 
 _TYPE_NAMES = {
-    str: ("chuỗi", "a string"), dict: ("đối tượng JSON", "a JSON object"),
-    list: ("danh sách", "a list"), bool: ("true/false", "true/false"),
-    int: ("số nguyên", "an integer"), float: ("số", "a number"),
+    str: ("chuỗi", "a string"),
+    dict: ("đối tượng JSON", "a JSON object"),
+    list: ("danh sách", "a list"),
+    bool: ("true/false", "true/false"),
+    int: ("số nguyên", "an integer"),
+    float: ("số", "a number"),
 }
 
 
@@ -107,8 +111,14 @@ def _expect(c: _Collector, path: str, value: Any, kind: type) -> bool:
         ok = True
     if not ok:
         vi, en = _TYPE_NAMES[kind]
-        c.add(path, "phải là {vi}, nhận được {got}", "must be {en}, got {got}",
-              vi=vi, en=en, got=_json_type(value))
+        c.add(
+            path,
+            "phải là {vi}, nhận được {got}",
+            "must be {en}, got {got}",
+            vi=vi,
+            en=en,
+            got=_json_type(value),
+        )
     return ok
 
 
@@ -124,9 +134,21 @@ def _nonempty_str(c: _Collector, path: str, value: Any) -> bool:
 def _unknown_keys(c: _Collector, path: str, obj: dict, allowed: set):
     for key in obj:
         if key not in allowed:
-            c.add(f"{path}.{key}" if path else key,
-                  "khóa không được hỗ trợ (các khóa hợp lệ: {keys})",
-                  "unsupported key (valid keys: {keys})", keys=", ".join(sorted(allowed)))
+            c.add(
+                f"{path}.{key}" if path else key,
+                "khóa không được hỗ trợ (các khóa hợp lệ: {keys})",
+                "unsupported key (valid keys: {keys})",
+                keys=", ".join(sorted(allowed)),
+            )
+
+
+def _not_a_field(c: _Collector, path: str):
+    c.add(
+        path,
+        "không phải trường có thể ánh xạ (các trường: {fields})",
+        "is not a field that can be mapped (fields: {fields})",
+        fields=", ".join(sorted(mapping.FIELDS)),
+    )
 
 
 def _check_pagination(c: _Collector, path: str, value: Any):
@@ -134,8 +156,12 @@ def _check_pagination(c: _Collector, path: str, value: Any):
         return
     style = value.get("style", "none")
     if style not in PAGINATION_STYLES:
-        c.add(f"{path}.style", "phải là một trong: {styles}", "must be one of: {styles}",
-              styles=", ".join(PAGINATION_STYLES))
+        c.add(
+            f"{path}.style",
+            "phải là một trong: {styles}",
+            "must be one of: {styles}",
+            styles=", ".join(PAGINATION_STYLES),
+        )
         return
     allowed = {"style"}
     if style in ("page", "offset"):
@@ -144,8 +170,7 @@ def _check_pagination(c: _Collector, path: str, value: Any):
             pass
         if "size_param" in value:
             _nonempty_str(c, f"{path}.size_param", value["size_param"])
-        if "size" in value and _expect(c, f"{path}.size", value["size"], int) \
-                and value["size"] < 1:
+        if "size" in value and _expect(c, f"{path}.size", value["size"], int) and value["size"] < 1:
             c.add(f"{path}.size", "phải ≥ 1", "must be ≥ 1")
         if "start" in value:
             _expect(c, f"{path}.start", value["start"], int)
@@ -160,18 +185,39 @@ def _check_params(c: _Collector, path: str, value: Any, templates: bool):
         return
     for key, v in value.items():
         if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            c.add(f"{path}.{key}", "phải là chuỗi hoặc số, nhận được {got}",
-                  "must be a string or a number, got {got}", got=_json_type(v))
+            c.add(
+                f"{path}.{key}",
+                "phải là chuỗi hoặc số, nhận được {got}",
+                "must be a string or a number, got {got}",
+                got=_json_type(v),
+            )
         elif not templates and isinstance(v, str) and _TEMPLATE.search(v):
-            c.add(f"{path}.{key}", "không dùng được {{...}} ở đây",
-                  "{{...}} templates cannot be used here")
+            c.add(
+                f"{path}.{key}",
+                "không dùng được {{...}} ở đây",
+                "{{...}} templates cannot be used here",
+            )
 
 
 def _check_dataset(c: _Collector, path: str, entry: Any):
     if not _expect(c, path, entry, dict):
         return
-    _unknown_keys(c, path, entry, {"operation", "records", "id", "params", "pagination",
-                                   "fields", "value_maps", "endpoint", "snapshot"})
+    _unknown_keys(
+        c,
+        path,
+        entry,
+        {
+            "operation",
+            "records",
+            "id",
+            "params",
+            "pagination",
+            "fields",
+            "value_maps",
+            "endpoint",
+            "snapshot",
+        },
+    )
     _nonempty_str(c, f"{path}.operation", entry.get("operation"))
     if "records" in entry:
         _expect(c, f"{path}.records", entry["records"], str)
@@ -184,15 +230,15 @@ def _check_dataset(c: _Collector, path: str, entry: Any):
     if _expect(c, f"{path}.fields", fields, dict):
         for target, source in fields.items():
             if target not in mapping.FIELDS:
-                c.add(f"{path}.fields.{target}",
-                      "không phải trường có thể ánh xạ (các trường: {fields})",
-                      "is not a field that can be mapped (fields: {fields})",
-                      fields=", ".join(sorted(mapping.FIELDS)))
+                _not_a_field(c, f"{path}.fields.{target}")
             else:
                 _nonempty_str(c, f"{path}.fields.{target}", source)
         if "title" not in fields:
-            c.add(f"{path}.fields.title", "bắt buộc: tiêu đề tập dữ liệu lấy từ khóa nào",
-                  "required: which record key holds the dataset title")
+            c.add(
+                f"{path}.fields.title",
+                "bắt buộc: tiêu đề tập dữ liệu lấy từ khóa nào",
+                "required: which record key holds the dataset title",
+            )
     if "value_maps" in entry and _expect(c, f"{path}.value_maps", entry["value_maps"], dict):
         for target, table in entry["value_maps"].items():
             p = f"{path}.value_maps.{target}"
@@ -207,8 +253,7 @@ def _check_dataset(c: _Collector, path: str, entry: Any):
     snapshot = entry.get("snapshot")
     if snapshot is not None and _expect(c, f"{path}.snapshot", snapshot, dict):
         sp = f"{path}.snapshot"
-        _unknown_keys(c, sp, snapshot, {"operation", "params", "records", "pagination",
-                                        "max_rows"})
+        _unknown_keys(c, sp, snapshot, {"operation", "params", "records", "pagination", "max_rows"})
         _nonempty_str(c, f"{sp}.operation", snapshot.get("operation"))
         if "params" in snapshot:
             _check_params(c, f"{sp}.params", snapshot["params"], templates=True)
@@ -216,50 +261,25 @@ def _check_dataset(c: _Collector, path: str, entry: Any):
             _expect(c, f"{sp}.records", snapshot["records"], str)
         if "pagination" in snapshot:
             _check_pagination(c, f"{sp}.pagination", snapshot["pagination"])
-        if "max_rows" in snapshot and _expect(c, f"{sp}.max_rows", snapshot["max_rows"], int) \
-                and snapshot["max_rows"] < 1:
+        if (
+            "max_rows" in snapshot
+            and _expect(c, f"{sp}.max_rows", snapshot["max_rows"], int)
+            and snapshot["max_rows"] < 1
+        ):
             c.add(f"{sp}.max_rows", "phải ≥ 1", "must be ≥ 1")
 
 
-def parse(config_str: Optional[str], check_licenses: bool = True) -> dict:
-    """Parse and check a source configuration; raise :class:`ConfigErrors`
-    listing every problem, or return the configuration as a dict."""
-    c = _Collector()
-    if not config_str or not config_str.strip():
-        c.add("config", "cần cấu hình JSON: openapi_url và datasets",
-              "a JSON configuration is needed: openapi_url and datasets")
-        raise ConfigErrors(c.errors)
-    try:
-        config = json.loads(config_str)
-    except json.JSONDecodeError as e:
-        c.add("config", "không phải JSON hợp lệ: {msg} (dòng {line}, cột {col})",
-              "is not valid JSON: {msg} (line {line}, column {col})",
-              msg=e.msg, line=e.lineno, col=e.colno)
-        raise ConfigErrors(c.errors)
-    if not isinstance(config, dict):
-        c.add("config", "phải là một đối tượng JSON {{...}}", "must be a JSON object {{...}}")
-        raise ConfigErrors(c.errors)
-
-    _unknown_keys(c, "", config, {"openapi_url", "api_key", "private", "defaults", "datasets",
-                                  *LIMIT_OPTIONS})
-    _nonempty_str(c, "openapi_url", config.get("openapi_url"))
-    api_key = config.get("api_key")
-    if api_key is not None and _expect(c, "api_key", api_key, dict):
-        _unknown_keys(c, "api_key", api_key, {"header", "value"})
-        if _nonempty_str(c, "api_key.header", api_key.get("header")) \
-                and not _HEADER_TOKEN.match(api_key["header"]):
-            c.add("api_key.header", "không phải tên tiêu đề HTTP hợp lệ",
-                  "is not a valid HTTP header name")
-        _nonempty_str(c, "api_key.value", api_key.get("value"))
+def _check_common(c: _Collector, config: dict, check_licenses: bool):
+    """The keys every portal harvester's configuration shares: ``private``,
+    ``defaults`` (fields the records lack, coerced like mapped values) and
+    the limits."""
     if "private" in config:
         _expect(c, "private", config["private"], bool)
     defaults = config.get("defaults", {})
     if _expect(c, "defaults", defaults, dict):
         for target, value in defaults.items():
             if target not in mapping.FIELDS:
-                c.add(f"defaults.{target}", "không phải trường có thể ánh xạ (các trường: {fields})",
-                      "is not a field that can be mapped (fields: {fields})",
-                      fields=", ".join(sorted(mapping.FIELDS)))
+                _not_a_field(c, f"defaults.{target}")
                 continue
             _, problem = mapping.coerce(target, value)
             if problem:
@@ -267,27 +287,87 @@ def parse(config_str: Optional[str], check_licenses: bool = True) -> dict:
         if check_licenses and isinstance(defaults.get("license_id"), str):
             known = license_ids()
             if known and defaults["license_id"] not in known:
-                c.add("defaults.license_id",
-                      "giấy phép “{lic}” không có trong danh sách giấy phép của cổng",
-                      "licence “{lic}” is not in the portal's licence list",
-                      lic=defaults["license_id"])
+                c.add(
+                    "defaults.license_id",
+                    "giấy phép “{lic}” không có trong danh sách giấy phép của cổng",
+                    "licence “{lic}” is not in the portal's licence list",
+                    lic=defaults["license_id"],
+                )
     for option, (kind, low, high) in LIMIT_OPTIONS.items():
         if option in config and _expect(c, option, config[option], kind):
             if not (low <= config[option] <= high):
-                c.add(option, "phải trong khoảng {low}–{high}", "must be within {low}–{high}",
-                      low=low, high=high)
+                c.add(
+                    option,
+                    "phải trong khoảng {low}–{high}",
+                    "must be within {low}–{high}",
+                    low=low,
+                    high=high,
+                )
+
+
+def parse(config_str: str | None, check_licenses: bool = True) -> dict:
+    """Parse and check a source configuration; raise :class:`ConfigErrors`
+    listing every problem, or return the configuration as a dict."""
+    c = _Collector()
+    if not config_str or not config_str.strip():
+        c.add(
+            "config",
+            "cần cấu hình JSON: openapi_url và datasets",
+            "a JSON configuration is needed: openapi_url and datasets",
+        )
+        raise ConfigErrors(c.errors)
+    try:
+        config = json.loads(config_str)
+    except json.JSONDecodeError as e:
+        c.add(
+            "config",
+            "không phải JSON hợp lệ: {msg} (dòng {line}, cột {col})",
+            "is not valid JSON: {msg} (line {line}, column {col})",
+            msg=e.msg,
+            line=e.lineno,
+            col=e.colno,
+        )
+        raise ConfigErrors(c.errors) from None
+    if not isinstance(config, dict):
+        c.add("config", "phải là một đối tượng JSON {{...}}", "must be a JSON object {{...}}")
+        raise ConfigErrors(c.errors)
+
+    _unknown_keys(
+        c, "", config, {"openapi_url", "api_key", "private", "defaults", "datasets", *LIMIT_OPTIONS}
+    )
+    _nonempty_str(c, "openapi_url", config.get("openapi_url"))
+    api_key = config.get("api_key")
+    if api_key is not None and _expect(c, "api_key", api_key, dict):
+        _unknown_keys(c, "api_key", api_key, {"header", "value"})
+        if _nonempty_str(c, "api_key.header", api_key.get("header")) and not _HEADER_TOKEN.match(
+            api_key["header"]
+        ):
+            c.add(
+                "api_key.header",
+                "không phải tên tiêu đề HTTP hợp lệ",
+                "is not a valid HTTP header name",
+            )
+        _nonempty_str(c, "api_key.value", api_key.get("value"))
+    _check_common(c, config, check_licenses)
     datasets = config.get("datasets")
     if _expect(c, "datasets", datasets, list):
         if not datasets:
-            c.add("datasets", "cần ít nhất một thao tác (operation) liệt kê tập dữ liệu",
-                  "at least one operation listing datasets is needed")
+            c.add(
+                "datasets",
+                "cần ít nhất một thao tác (operation) liệt kê tập dữ liệu",
+                "at least one operation listing datasets is needed",
+            )
         seen = set()
-        for i, entry in enumerate(datasets):
+        for i, entry in enumerate(datasets or []):
             _check_dataset(c, f"datasets[{i}]", entry)
             if isinstance(entry, dict) and isinstance(entry.get("operation"), str):
                 if entry["operation"] in seen:
-                    c.add(f"datasets[{i}].operation", "thao tác “{op}” đã khai báo ở trên",
-                          "operation “{op}” is already listed above", op=entry["operation"])
+                    c.add(
+                        f"datasets[{i}].operation",
+                        "thao tác “{op}” đã khai báo ở trên",
+                        "operation “{op}” is already listed above",
+                        op=entry["operation"],
+                    )
                 seen.add(entry["operation"])
     if c.errors:
         raise ConfigErrors(c.errors)
@@ -318,16 +398,26 @@ def limits(config: dict) -> Limits:
     return Limits(
         connect_timeout=float(_option(prefix + "connect_timeout", d.connect_timeout)),
         read_timeout=float(config.get("timeout", _option(prefix + "timeout", d.read_timeout))),
-        total_timeout=float(config.get("total_timeout",
-                                       _option(prefix + "total_timeout", d.total_timeout))),
-        max_bytes=int(float(config.get("max_response_mb", _option(
-            prefix + "max_response_mb", d.max_bytes / (1024 * 1024)))) * 1024 * 1024),
-        max_retries=int(config.get("max_retries", _option(prefix + "max_retries",
-                                                          d.max_retries))),
-        max_retry_after=float(config.get("max_retry_after", _option(
-            prefix + "max_retry_after", d.max_retry_after))),
-        retry_backoff=float(config.get("retry_backoff", _option(prefix + "retry_backoff",
-                                                                d.retry_backoff))),
+        total_timeout=float(
+            config.get("total_timeout", _option(prefix + "total_timeout", d.total_timeout))
+        ),
+        max_bytes=int(
+            float(
+                config.get(
+                    "max_response_mb",
+                    _option(prefix + "max_response_mb", d.max_bytes / (1024 * 1024)),
+                )
+            )
+            * 1024
+            * 1024
+        ),
+        max_retries=int(config.get("max_retries", _option(prefix + "max_retries", d.max_retries))),
+        max_retry_after=float(
+            config.get("max_retry_after", _option(prefix + "max_retry_after", d.max_retry_after))
+        ),
+        retry_backoff=float(
+            config.get("retry_backoff", _option(prefix + "retry_backoff", d.retry_backoff))
+        ),
     )
 
 
@@ -357,7 +447,7 @@ def template_keys(template: str) -> list[str]:
     return _TEMPLATE.findall(template)
 
 
-def fill_template(template: str, record: dict) -> tuple[Optional[str], Optional[str]]:
+def fill_template(template: str, record: dict) -> tuple[str | None, str | None]:
     """Fill ``{path}`` placeholders from ``record``; (value, missing path)."""
     missing = []
 
@@ -380,28 +470,11 @@ def parse_remote(config_obj: dict) -> dict:
     configurations (``defaults``, ``license_map``, ``private`` and the
     limits); their own keys are checked by their own validate_config."""
     c = _Collector()
-    if "private" in config_obj:
-        _expect(c, "private", config_obj["private"], bool)
-    defaults = config_obj.get("defaults", {})
-    if _expect(c, "defaults", defaults, dict):
-        for target, value in defaults.items():
-            if target not in mapping.FIELDS:
-                c.add(f"defaults.{target}", "không phải trường có thể ánh xạ (các trường: {fields})",
-                      "is not a field that can be mapped (fields: {fields})",
-                      fields=", ".join(sorted(mapping.FIELDS)))
-                continue
-            _, problem = mapping.coerce(target, value)
-            if problem:
-                c.add(f"defaults.{target}", *problem)
+    _check_common(c, config_obj, check_licenses=False)
     license_map = config_obj.get("license_map", {})
     if _expect(c, "license_map", license_map, dict):
         for k, v in license_map.items():
             _expect(c, f"license_map.{k}", v, str)
-    for option, (kind, low, high) in LIMIT_OPTIONS.items():
-        if option in config_obj and _expect(c, option, config_obj[option], kind):
-            if not (low <= config_obj[option] <= high):
-                c.add(option, "phải trong khoảng {low}–{high}", "must be within {low}–{high}",
-                      low=low, high=high)
     if c.errors:
         raise ConfigErrors(c.errors)
     return config_obj

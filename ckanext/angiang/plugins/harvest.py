@@ -10,6 +10,7 @@ commands (``ckan angiang-harvest gather-consumer|fetch-consumer|scheduler``,
 plugins: ``angiang_openapi_harvester``, ``angiang_ckan_harvester``,
 ``angiang_dcat_rdf_harvester``.
 """
+
 from __future__ import annotations
 
 import os
