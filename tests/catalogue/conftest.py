@@ -1,24 +1,31 @@
 """Fixtures of the catalogue tests: real PostgreSQL with the plugins'
 migrations, appendices built as real XLSX and CSV files."""
+
 from __future__ import annotations
 
 import csv
 import datetime
 import io
 
+import ckan.model as model
 import openpyxl
 import pytest
 import sqlalchemy as sa
-
-import ckan.model as model
-
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
 
-from ckanext.angiang.metadata import factories
-
 #: The headings of a typical appendix ("The catalogue decision in practice").
-HEADINGS = ["STT", "Mã", "Tên dữ liệu", "Cơ quan chủ trì", "Lĩnh vực", "Định dạng",
-            "Tần suất cập nhật", "Thời gian công bố", "Ghi chú"]
+HEADINGS = [
+    "STT",
+    "Mã",
+    "Tên dữ liệu",
+    "Cơ quan chủ trì",
+    "Lĩnh vực",
+    "Định dạng",
+    "Tần suất cập nhật",
+    "Thời gian công bố",
+    "Ghi chú",
+]
 
 
 @pytest.fixture
@@ -26,10 +33,15 @@ def clean_db(clean_db_with_migrations):
     """CKAN's clean_db, plus the plugins' migrations (tests/conftest.py), and
     the catalogue's tables emptied: CKAN's reset empties only the tables of its own
     MetaData after the first time, and the catalogue's are not in it."""
-    model.Session.execute(sa.text(
-        "TRUNCATE angiang_catalogue_history, angiang_catalogue_entry, "
-        "angiang_catalogue_decision, angiang_freshness, angiang_freshness_reminder, "
-        "angiang_review_policy, angiang_review_event"))
+    model.Session.execute(
+        sa.text(
+            "TRUNCATE angiang_catalogue_history, angiang_catalogue_entry, "
+            "angiang_catalogue_decision, angiang_freshness, angiang_freshness_reminder, "
+            "angiang_review_policy, angiang_review_event, angiang_usage_daily, "
+            "angiang_review_source_exemption, angiang_link_status, angiang_integrity, "
+            "angiang_quality"
+        )
+    )
     model.Session.commit()
 
 
@@ -83,10 +95,51 @@ FUTURE = datetime.date.today() + datetime.timedelta(days=400)
 
 def rows_of_first_decision():
     return [
-        [1, "DLM.YT.01", "Danh sách cơ sở khám chữa bệnh", "Sở Y tế", "Y tế", "CSV, XLSX",
-         "Hằng năm", PAST, ""],
-        [2, "DLM.YT.02", "Số giường bệnh theo huyện", "SYT", "Y tế", "CSV", "hàng quý",
-         FUTURE.strftime("%d/%m/%Y"), "Theo quý"],
-        [3, "DLM.GD.01", "Danh sách trường học", "Sở Giáo dục và Đào tạo", "Giáo dục",
-         "XLSX; JSON", "Khi có thay đổi", "Quý II/2025", ""],
+        [
+            1,
+            "DLM.YT.01",
+            "Danh sách cơ sở khám chữa bệnh",
+            "Sở Y tế",
+            "Y tế",
+            "CSV, XLSX",
+            "Hằng năm",
+            PAST,
+            "",
+        ],
+        [
+            2,
+            "DLM.YT.02",
+            "Số giường bệnh theo huyện",
+            "SYT",
+            "Y tế",
+            "CSV",
+            "hàng quý",
+            FUTURE.strftime("%d/%m/%Y"),
+            "Theo quý",
+        ],
+        [
+            3,
+            "DLM.GD.01",
+            "Danh sách trường học",
+            "Sở Giáo dục và Đào tạo",
+            "Giáo dục",
+            "XLSX; JSON",
+            "Khi có thay đổi",
+            "Quý II/2025",
+            "",
+        ],
     ]
+
+
+def import_first_decision(user_name: str) -> dict:
+    """The first decision's appendix (:func:`rows_of_first_decision`) imported
+    by ``user_name``, as Decision 125/QĐ-UBND of 15 January 2025."""
+    import ckan.tests.helpers as helpers
+
+    return helpers.call_action(
+        "angiang_catalogue_import",
+        {"user": user_name},
+        upload=Upload(xlsx(rows_of_first_decision()), "a.xlsx"),
+        decision_number="125/QĐ-UBND",
+        decision_date="2025-01-15",
+    )

@@ -1,4 +1,5 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1, on a port the OS picks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,11 +25,14 @@ class SMTPServer:
         self._server = None
         self.port = 0
 
-    def start(self) -> "SMTPServer":
+    def start(self) -> SMTPServer:
         self._thread.start()
-        future = asyncio.run_coroutine_threadsafe(self._loop.create_server(
-            lambda: SMTP(_Handler(self.messages), hostname="localhost"), "127.0.0.1", 0),
-            self._loop)
+        future = asyncio.run_coroutine_threadsafe(
+            self._loop.create_server(
+                lambda: SMTP(_Handler(self.messages), hostname="localhost"), "127.0.0.1", 0
+            ),
+            self._loop,
+        )
         self._server = future.result(timeout=10)
         self.port = self._server.sockets[0].getsockname()[1]
         return self

@@ -1,11 +1,11 @@
 """The demo's catalogue decision names every demo dataset's code with its
 agency, in words the importer understands."""
+
 import csv
 import os
 
-import pytest
-
 import ckan.tests.helpers as helpers
+import pytest
 
 from ckanext.angiang.catalogue import demo, words
 from ckanext.angiang.demo import content
@@ -31,11 +31,17 @@ def test_every_demo_code_is_an_entry_of_its_agency():
 @pytest.mark.usefixtures("with_plugins", "clean_db")
 def test_the_demo_decision_is_imported_once(sysadmin):
     for row in {r["Cơ quan chủ trì"] for r in _rows()}:
-        helpers.call_action("organization_create", {"user": sysadmin["name"]},
-                            name=words.fold(row).replace(" ", "-")[:100], title=row,
-                            agency_level="provincial", focal_point_name="A",
-                            focal_point_position="B", focal_point_email="a@angiang.gov.vn",
-                            focal_point_phone="0296 3852 123")
+        helpers.call_action(
+            "organization_create",
+            {"user": sysadmin["name"]},
+            name=words.fold(row).replace(" ", "-")[:100],
+            title=row,
+            agency_level="provincial",
+            focal_point_name="A",
+            focal_point_position="B",
+            focal_point_email="a@angiang.gov.vn",
+            focal_point_phone="0296 3852 123",
+        )
     assert demo.load(content.DEFAULT_DATA_DIR, sysadmin["name"]) is True
     assert demo.load(content.DEFAULT_DATA_DIR, sysadmin["name"]) is False
     assert len(helpers.call_action("angiang_catalogue_entry_list")) == len(_rows())

@@ -10,4 +10,8 @@ is overdue.
 - :mod:`.status`: an entry's datasets and publication status.
 - :mod:`.action`, :mod:`.auth`, :mod:`.schema`: the API.
 - :mod:`.views`, :mod:`.cli`: public pages and ``ckan angiang catalogue``.
+- Compliance (Art. 9.2, 11.1, 15): :mod:`.linkcheck` (link checker),
+  :mod:`.integrity` (SHA-256 of stored files), :mod:`.quality` (MQA per
+  dataset), :mod:`.dashboard` (the figures), :mod:`.compliance_action`,
+  :mod:`.compliance_views`, :mod:`.compliance_cli`; :mod:`.jobs` runs them daily.
 """

@@ -1,4 +1,5 @@
 """The catalogue's API actions: check access → validate → act."""
+
 from __future__ import annotations
 
 import datetime
@@ -15,11 +16,15 @@ from ckanext.angiang.catalogue.spreadsheet import AppendixError
 _ = tk._
 
 __all__ = [
-    "angiang_catalogue_entry_list", "angiang_catalogue_entry_show",
-    "angiang_catalogue_decision_list", "angiang_catalogue_import",
-    "angiang_catalogue_entry_create", "angiang_catalogue_entry_update",
+    "angiang_catalogue_entry_list",
+    "angiang_catalogue_entry_show",
+    "angiang_catalogue_decision_list",
+    "angiang_catalogue_import",
+    "angiang_catalogue_entry_create",
+    "angiang_catalogue_entry_update",
     "angiang_catalogue_entry_withdraw",
 ]
+
 
 def _validated(context, data_dict, schema_: dict) -> dict[str, Any]:
     data, errors = tk.navl_validate(data_dict, schema_, context)
@@ -48,8 +53,9 @@ def angiang_catalogue_entry_list(context, data_dict):
     publication status; ``agency`` and ``publication_status`` filter."""
     tk.check_access("angiang_catalogue_entry_list", context, data_dict)
     data = _validated(context, data_dict, schema.entry_list())
-    items = status.entries(agency_id=data.get("agency"),
-                           include_withdrawn=data.get("include_withdrawn", False))
+    items = status.entries(
+        agency_id=data.get("agency"), include_withdrawn=data.get("include_withdrawn", False)
+    )
     if data.get("publication_status"):
         items = [i for i in items if i["publication_status"] == data["publication_status"]]
     return _out(items)
@@ -91,8 +97,9 @@ def _read_upload(upload: Any) -> tuple[bytes, str]:
     limit_mb = tk.config.get("ckanext.angiang.catalogue.max_upload_mb")
     data = stream.read(limit_mb * 1024 * 1024 + 1)
     if len(data) > limit_mb * 1024 * 1024:
-        raise tk.ValidationError({"upload": [_("The file is larger than {size} MB.")
-                                             .format(size=limit_mb)]})
+        raise tk.ValidationError(
+            {"upload": [_("The file is larger than {size} MB.").format(size=limit_mb)]}
+        )
     return data, getattr(upload, "filename", "") or ""
 
 
@@ -107,11 +114,17 @@ def angiang_catalogue_import(context, data_dict):
     data = _validated(context, data_dict, schema.appendix_import())
     content, filename = _read_upload(data["upload"])
     try:
-        return entries.import_appendix(content, filename, data["decision_number"],
-                                       data["decision_date"], data.get("decision_title", ""),
-                                       _user(context), replace=data.get("replace", False))
+        return entries.import_appendix(
+            content,
+            filename,
+            data["decision_number"],
+            data["decision_date"],
+            data.get("decision_title", ""),
+            _user(context),
+            replace=data.get("replace", False),
+        )
     except AppendixError as e:
-        raise _appendix_errors(e)
+        raise _appendix_errors(e) from None
 
 
 def _decision_id(data: dict[str, Any], context) -> str | None:
@@ -120,16 +133,24 @@ def _decision_id(data: dict[str, Any], context) -> str | None:
     if not data.get("decision_date"):
         raise tk.ValidationError({"decision_date": [_("Missing value")]})
     try:
-        dec = entries.ensure_decision(data["decision_number"], data["decision_date"],
-                                      data.get("decision_title", ""), _user(context), new=False)
+        dec = entries.ensure_decision(
+            data["decision_number"],
+            data["decision_date"],
+            data.get("decision_title", ""),
+            _user(context),
+            new=False,
+        )
     except AppendixError as e:
-        raise tk.ValidationError({"decision_date": [e.problems[0].message]})
+        raise tk.ValidationError({"decision_date": [e.problems[0].message]}) from None
     return dec["id"]
 
 
 def _entry_values(data: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in data.items() if k in (
-        "code", "title", "frequency", "due_date", "formats", "sector", "notes", "source")}
+    values = {
+        k: v
+        for k, v in data.items()
+        if k in ("code", "title", "frequency", "due_date", "formats", "sector", "notes", "source")
+    }
     if "agency" in data:
         values["agency_id"] = data["agency"]
     return values
@@ -146,8 +167,9 @@ def angiang_catalogue_entry_create(context, data_dict):
     data = _validated(context, data_dict, schema.entry_create())
     current = entries.get(data["code"])
     if current and current["status"] == cm.ACTIVE:
-        raise tk.ValidationError({"code": [_("Entry {code} is already in the catalogue.")
-                                           .format(code=data["code"])]})
+        raise tk.ValidationError(
+            {"code": [_("Entry {code} is already in the catalogue.").format(code=data["code"])]}
+        )
     decision_id = _decision_id(data, context)
     entries.add(_entry_values(data), decision_id, _user(context))
     return _finish(data["code"], context)
@@ -176,4 +198,3 @@ def angiang_catalogue_entry_withdraw(context, data_dict):
         raise tk.ValidationError({"code": [_("This entry is already withdrawn.")]})
     entries.withdraw(data["code"], _decision_id(data, context), _user(context))
     return _finish(data["code"], context)
-

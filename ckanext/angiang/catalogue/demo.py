@@ -2,6 +2,7 @@
 with the codes the demo datasets name and a few entries no dataset fulfils
 yet, imported once by ``ckan angiang demo load`` when ``angiang_catalogue``
 is enabled (before the datasets, so their codes are checked against it)."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,14 @@ def load(data_dir: str, user: str) -> bool:
     if entries.decision_by_number(DECISION):
         return False
     with open(path, "rb") as f:
-        result = tk.get_action("angiang_catalogue_import")({"user": user}, {
-            "upload": _Upload(f.read(), FILENAME), "decision_number": DECISION,
-            "decision_date": ISSUED, "decision_title": "Danh mục dữ liệu mở (dữ liệu mẫu)"})
+        result = tk.get_action("angiang_catalogue_import")(
+            {"user": user},
+            {
+                "upload": _Upload(f.read(), FILENAME),
+                "decision_number": DECISION,
+                "decision_date": ISSUED,
+                "decision_title": "Danh mục dữ liệu mở (dữ liệu mẫu)",
+            },
+        )
     log.info("demo catalogue: %s", result)
     return True

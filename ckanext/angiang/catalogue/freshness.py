@@ -10,18 +10,20 @@ update frequency and its last real data update.
 - Irregular, continuous-as-needed, never and unknown frequencies have no
   due date: such a dataset is never overdue.
 """
+
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable, Optional
-
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.angiang.catalogue import model as cm
+from ckanext.angiang.catalogue.period import local_today
 
 #: Indexed states (the search facet ``freshness``).
 OVERDUE, CURRENT, UNSCHEDULED = "overdue", "current", "unscheduled"
@@ -41,8 +43,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def next_due(frequency: Optional[str], data_updated: Optional[datetime.datetime]
-             ) -> Optional[datetime.date]:
+def next_due(frequency: str | None, data_updated: datetime.datetime | None) -> datetime.date | None:
     """When the next data update is due (None: no schedule)."""
     if data_updated is None or not frequency:
         return None
@@ -55,17 +56,19 @@ def next_due(frequency: Optional[str], data_updated: Optional[datetime.datetime]
     return None
 
 
-def state(due: Optional[datetime.date], today: Optional[datetime.date] = None) -> str:
+def state(due: datetime.date | None, today: datetime.date | None = None) -> str:
     if due is None:
         return UNSCHEDULED
-    return OVERDUE if due < (today or datetime.date.today()) else CURRENT
+    return OVERDUE if due < (today or local_today()) else CURRENT
 
 
 def _signatures(package_id: str) -> dict[str, str]:
     r = model.resource_table
-    rows = model.Session.execute(sa.select(r.c.id, r.c.url, r.c.hash, r.c.size,
-                                           r.c.last_modified).where(
-        r.c.package_id == package_id, r.c.state == "active"))
+    rows = model.Session.execute(
+        sa.select(r.c.id, r.c.url, r.c.hash, r.c.size, r.c.last_modified).where(
+            r.c.package_id == package_id, r.c.state == "active"
+        )
+    )
     return {row.id: "|".join("" if v is None else str(v) for v in row[1:]) for row in rows}
 
 
@@ -77,12 +80,15 @@ def record(package_id: str) -> None:
     now = datetime.datetime.utcnow()
     signatures = _signatures(package_id)
     t = cm.freshness
-    previous = model.Session.execute(sa.select(t.c.resources).where(
-        t.c.package_id == package_id).with_for_update()).scalar()
+    previous = model.Session.execute(
+        sa.select(t.c.resources).where(t.c.package_id == package_id).with_for_update()
+    ).scalar()
     if previous is None:
-        model.Session.execute(insert(t).values(
-            package_id=package_id, data_updated=now, resources=signatures, indexed_state="")
-            .on_conflict_do_nothing())
+        model.Session.execute(
+            insert(t)
+            .values(package_id=package_id, data_updated=now, resources=signatures, indexed_state="")
+            .on_conflict_do_nothing()
+        )
         return
     changed = any(previous.get(rid) != sig for rid, sig in signatures.items())
     values: dict[str, Any] = {"resources": signatures}
@@ -92,19 +98,33 @@ def record(package_id: str) -> None:
         model.Session.execute(t.update().where(t.c.package_id == package_id).values(**values))
 
 
-def _rows(package_ids: Optional[Iterable[str]] = None, public_only: bool = False,
-          agency_id: Optional[str] = None):
+def _rows(
+    package_ids: Iterable[str] | None = None,
+    public_only: bool = False,
+    agency_id: str | None = None,
+):
     """(package id, name, title, owner_org, private, frequency in force,
     data_updated, indexed_state) of active datasets (public ones only, of one
     agency only: filtered in SQL)."""
     p, f, e = model.package_table, cm.freshness, cm.entry
     frequency = sa.func.coalesce(e.c.frequency, p.c.extras["frequency"].astext)
-    q = (sa.select(p.c.id, p.c.name, p.c.title, p.c.owner_org, p.c.private,
-                   frequency.label("frequency"), f.c.data_updated, f.c.indexed_state)
-         .join(f, f.c.package_id == p.c.id)
-         .outerjoin(e, sa.and_(e.c.code == p.c.extras["catalogue_code"].astext,
-                               e.c.status == cm.ACTIVE))
-         .where(p.c.state == "active", p.c.type == "dataset"))
+    q = (
+        sa.select(
+            p.c.id,
+            p.c.name,
+            p.c.title,
+            p.c.owner_org,
+            p.c.private,
+            frequency.label("frequency"),
+            f.c.data_updated,
+            f.c.indexed_state,
+        )
+        .join(f, f.c.package_id == p.c.id)
+        .outerjoin(
+            e, sa.and_(e.c.code == p.c.extras["catalogue_code"].astext, e.c.status == cm.ACTIVE)
+        )
+        .where(p.c.state == "active", p.c.type == "dataset")
+    )
     if package_ids is not None:
         q = q.where(p.c.id.in_(list(package_ids)))
     if public_only:
@@ -116,17 +136,22 @@ def _rows(package_ids: Optional[Iterable[str]] = None, public_only: bool = False
     return model.Session.execute(q).mappings()
 
 
-def of_dataset(package_id: str, today: Optional[datetime.date] = None) -> dict[str, Any]:
+def of_dataset(package_id: str, today: datetime.date | None = None) -> dict[str, Any]:
     """``{state, next_due, data_updated, frequency}`` of one dataset."""
     for row in _rows([package_id]):
         due = next_due(row["frequency"], row["data_updated"])
-        return {"state": state(due, today), "next_due": due, "frequency": row["frequency"],
-                "data_updated": row["data_updated"]}
+        return {
+            "state": state(due, today),
+            "next_due": due,
+            "frequency": row["frequency"],
+            "data_updated": row["data_updated"],
+        }
     return {"state": UNSCHEDULED, "next_due": None, "frequency": None, "data_updated": None}
 
 
-def overdue(today: Optional[datetime.date] = None, public_only: bool = True,
-            agency_id: Optional[str] = None) -> list[dict[str, Any]]:
+def overdue(
+    today: datetime.date | None = None, public_only: bool = True, agency_id: str | None = None
+) -> list[dict[str, Any]]:
     """The overdue datasets with their due dates, by agency then title."""
     out = []
     for row in _rows(public_only=public_only, agency_id=agency_id):
@@ -142,14 +167,20 @@ def index_field(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     re-indexes what time has changed."""
     if pkg_dict.get("id") and cm.ready(model.Session):
         pkg_dict[FIELD] = of_dataset(pkg_dict["id"])["state"]
-        model.Session.execute(cm.freshness.update().where(
-            cm.freshness.c.package_id == pkg_dict["id"]).values(indexed_state=pkg_dict[FIELD]))
+        model.Session.execute(
+            cm.freshness.update()
+            .where(cm.freshness.c.package_id == pkg_dict["id"])
+            .values(indexed_state=pkg_dict[FIELD])
+        )
     return pkg_dict
 
 
 def facet_label(value: str) -> str:
-    return {OVERDUE: tk._("Update overdue"), CURRENT: tk._("Up to date"),
-            UNSCHEDULED: tk._("No fixed schedule")}.get(value, value)
+    return {
+        OVERDUE: tk._("Update overdue"),
+        CURRENT: tk._("Up to date"),
+        UNSCHEDULED: tk._("No fixed schedule"),
+    }.get(value, value)
 
 
 def add_facet(facets_dict):
@@ -164,7 +195,7 @@ def label_facet(search_results: dict[str, Any]) -> dict[str, Any]:
     return search_results
 
 
-def refresh_index(today: Optional[datetime.date] = None) -> int:
+def refresh_index(today: datetime.date | None = None) -> int:
     """Re-index the datasets whose state changed since they were indexed
     (time passes without a write: a dataset becomes overdue); their count."""
     from ckan.lib.search import rebuild
@@ -175,8 +206,11 @@ def refresh_index(today: Optional[datetime.date] = None) -> int:
         if now_state != row["indexed_state"]:
             changed.append((row["id"], now_state))
     for package_id, now_state in changed:
-        model.Session.execute(cm.freshness.update().where(
-            cm.freshness.c.package_id == package_id).values(indexed_state=now_state))
+        model.Session.execute(
+            cm.freshness.update()
+            .where(cm.freshness.c.package_id == package_id)
+            .values(indexed_state=now_state)
+        )
     model.Session.commit()
     for package_id, _state in changed:
         rebuild(package_id)

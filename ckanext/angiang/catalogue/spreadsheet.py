@@ -2,12 +2,14 @@
 headings) into checked rows, with a report of every problem: row, column,
 reason. Nothing here writes: :mod:`.entries` applies rows only when the
 report is empty (nothing half-imported)."""
+
 from __future__ import annotations
 
 import csv
 import dataclasses
 import io
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -32,14 +34,18 @@ class Problem:
 
     def __str__(self) -> str:
         where = _("row {row}").format(row=self.row) if self.row else _("file")
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return (
+            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
 
 
 @dataclasses.dataclass
 class Row:
     row: int
-    action: Optional[str]
-    values: dict[str, Any]  # code, title, agency_id, sector, frequency, formats, due_date, notes, source
+    action: str | None
+    values: dict[
+        str, Any
+    ]  # code, title, agency_id, sector, frequency, formats, due_date, notes, source
 
 
 class AppendixError(Exception):
@@ -56,8 +62,17 @@ def _cells_of_xlsx(data: bytes) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise AppendixError([Problem(0, "", _("The file is not a readable XLSX workbook ({error}).")
-                                     .format(error=type(e).__name__))])
+        raise AppendixError(
+            [
+                Problem(
+                    0,
+                    "",
+                    _("The file is not a readable XLSX workbook ({error}).").format(
+                        error=type(e).__name__
+                    ),
+                )
+            ]
+        ) from None
     try:
         # max_col: a sheet may claim 16,384 columns; an appendix has a dozen
         return _bounded(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS))
@@ -73,8 +88,13 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
     out = []
     for row in rows:
         if len(out) >= MAX_ROWS:
-            raise AppendixError([Problem(0, "", _("The appendix has more than {count} rows.")
-                                         .format(count=MAX_ROWS))])
+            raise AppendixError(
+                [
+                    Problem(
+                        0, "", _("The appendix has more than {count} rows.").format(count=MAX_ROWS)
+                    )
+                ]
+            )
         out.append(list(row)[:MAX_COLUMNS])
     return out
 
@@ -83,7 +103,7 @@ def _cells_of_csv(data: bytes) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AppendixError([Problem(0, "", _("A CSV file must be encoded in UTF-8."))])
+        raise AppendixError([Problem(0, "", _("A CSV file must be encoded in UTF-8."))]) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -106,8 +126,11 @@ def _header(cells: list[list[Any]]) -> tuple[int, dict[int, tuple[str, str]]]:
     """(index of the heading row, {column index: (field, heading as written)})."""
     best: tuple[int, dict[int, tuple[str, str]]] = (-1, {})
     for i, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        found = {j: (words.column_of(v), str(v).strip()) for j, v in enumerate(row)
-                 if not _blank(v) and words.column_of(v)}
+        found = {
+            j: (words.column_of(v), str(v).strip())
+            for j, v in enumerate(row)
+            if not _blank(v) and words.column_of(v)
+        }
         if len(found) > len(best[1]):
             best = (i, found)
     return best  # type: ignore[return-value]
@@ -115,14 +138,21 @@ def _header(cells: list[list[Any]]) -> tuple[int, dict[int, tuple[str, str]]]:
 
 def _column_names() -> dict[str, str]:
     """The expected heading of each column, for the report."""
-    return {"code": _("Code (Mã)"), "title": _("Dataset name (Tên dữ liệu)"),
-            "agency": _("Responsible agency (Cơ quan chủ trì)"),
-            "frequency": _("Update frequency (Tần suất cập nhật)"),
-            "due_date": _("Publication deadline (Thời gian công bố)")}
+    return {
+        "code": _("Code (Mã)"),
+        "title": _("Dataset name (Tên dữ liệu)"),
+        "agency": _("Responsible agency (Cơ quan chủ trì)"),
+        "frequency": _("Update frequency (Tần suất cập nhật)"),
+        "due_date": _("Publication deadline (Thời gian công bố)"),
+    }
 
 
-def check_rows(data: bytes, filename: str, find_agency: Callable[[str], Iterable[str]],
-               code_check: Callable[[str], Optional[str]]) -> list[Row]:
+def check_rows(
+    data: bytes,
+    filename: str,
+    find_agency: Callable[[str], Iterable[str]],
+    code_check: Callable[[str], str | None],
+) -> list[Row]:
     """Every usable row, or AppendixError with every problem found.
 
     ``find_agency(text)`` gives the ids of the agencies a cell may name;
@@ -132,26 +162,36 @@ def check_rows(data: bytes, filename: str, find_agency: Callable[[str], Iterable
     head, columns = _header(cells)
     present = {field for field, _h in columns.values()}
     expected = _column_names()
-    problems = [Problem(head + 1 if head >= 0 else 0, expected[c],
-                        _("This column is missing from the heading row."))
-                for c in words.REQUIRED_COLUMNS if c not in present]
+    problems = [
+        Problem(
+            head + 1 if head >= 0 else 0,
+            expected[c],
+            _("This column is missing from the heading row."),
+        )
+        for c in words.REQUIRED_COLUMNS
+        if c not in present
+    ]
     dupes = [h for f, h in columns.values() if [x for x, _y in columns.values()].count(f) > 1]
-    problems += [Problem(head + 1, h, _("Two columns have the same meaning; keep one."))
-                 for h in dict.fromkeys(dupes)]
+    problems += [
+        Problem(head + 1, h, _("Two columns have the same meaning; keep one."))
+        for h in dict.fromkeys(dupes)
+    ]
     if problems:
         raise AppendixError(problems)
 
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(cells[head + 1:], start=head + 2):
+    for i, raw in enumerate(cells[head + 1 :], start=head + 2):
         cell = {field: (raw[j] if j < len(raw) else None) for j, (field, _h) in columns.items()}
         heading = {field: h for field, h in columns.values()}
         if all(_blank(v) for k, v in cell.items() if k != "row_number"):
             continue
         row_problems: list[Problem] = []
 
-        def bad(field: str, message: str) -> None:
-            row_problems.append(Problem(i, heading.get(field) or expected.get(field, field), message))
+        def bad(field: str, message: str, row_problems=row_problems, i=i, heading=heading) -> None:
+            row_problems.append(
+                Problem(i, heading.get(field) or expected.get(field, field), message)
+            )
 
         for field, value in cell.items():  # PostgreSQL text cannot hold NUL
             if isinstance(value, str) and "\x00" in value:
@@ -162,8 +202,12 @@ def check_rows(data: bytes, filename: str, find_agency: Callable[[str], Iterable
         if not _blank(cell.get("action")):
             act = words.action(cell["action"])
             if act is None:
-                bad("action", _('Unknown action "{value}": use "thêm mới", "sửa đổi" or "bãi bỏ".')
-                    .format(value=cell["action"]))
+                bad(
+                    "action",
+                    _('Unknown action "{value}": use "thêm mới", "sửa đổi" or "bãi bỏ".').format(
+                        value=cell["action"]
+                    ),
+                )
         values: dict[str, Any] = {}
         code = str(cell.get("code") or "").strip()
         if not code:
@@ -171,7 +215,10 @@ def check_rows(data: bytes, filename: str, find_agency: Callable[[str], Iterable
         elif reason := code_check(code):
             bad("code", reason)
         elif code in seen:
-            bad("code", _("Code {code} is already used in row {row}.").format(code=code, row=seen[code]))
+            bad(
+                "code",
+                _("Code {code} is already used in row {row}.").format(code=code, row=seen[code]),
+            )
         else:
             seen[code] = i
         values["code"] = code
@@ -192,8 +239,12 @@ def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def _check_content(cell: dict[str, Any], values: dict[str, Any], bad: Callable[[str, str], None],
-                   find_agency: Callable[[str], Iterable[str]]) -> None:
+def _check_content(
+    cell: dict[str, Any],
+    values: dict[str, Any],
+    bad: Callable[[str, str], None],
+    find_agency: Callable[[str], Iterable[str]],
+) -> None:
     values["title"] = _text(cell.get("title"))
     if not values["title"]:
         bad("title", _("The dataset name is empty."))
@@ -204,8 +255,12 @@ def _check_content(cell: dict[str, Any], values: dict[str, Any], bad: Callable[[
     elif not ids:
         bad("agency", _('No agency of the portal is called "{value}".').format(value=agency))
     elif len(ids) > 1:
-        bad("agency", _('"{value}" could mean several agencies; write its full name or code.')
-            .format(value=agency))
+        bad(
+            "agency",
+            _('"{value}" could mean several agencies; write its full name or code.').format(
+                value=agency
+            ),
+        )
     else:
         values["agency_id"] = ids[0]
     word = _text(cell.get("frequency"))
@@ -213,19 +268,32 @@ def _check_content(cell: dict[str, Any], values: dict[str, Any], bad: Callable[[
     if not word:
         bad("frequency", _("The update frequency is empty."))
     elif values["frequency"] is None:
-        bad("frequency", _('Unknown update frequency "{value}" (e.g. "hằng năm", "hằng quý", '
-                           '"hằng tháng", "khi có thay đổi").').format(value=word))
+        bad(
+            "frequency",
+            _(
+                'Unknown update frequency "{value}" (e.g. "hằng năm", "hằng quý", '
+                '"hằng tháng", "khi có thay đổi").'
+            ).format(value=word),
+        )
     raw_due = cell.get("due_date")
     values["due_date"] = None if _blank(raw_due) else words.due_date(raw_due)
     if _blank(raw_due):
         bad("due_date", _("The publication deadline is empty."))
     elif values["due_date"] is None:
-        bad("due_date", _('Unknown date "{value}" (e.g. "31/12/2025", "Quý II/2025", "năm 2025").')
-            .format(value=_text(raw_due)))
+        bad(
+            "due_date",
+            _('Unknown date "{value}" (e.g. "31/12/2025", "Quý II/2025", "năm 2025").').format(
+                value=_text(raw_due)
+            ),
+        )
     fmts = words.formats(cell.get("formats"))
     if fmts is None:
-        bad("formats", _('Unknown formats "{value}": list format names such as "CSV, XLSX".')
-            .format(value=_text(cell.get("formats"))))
+        bad(
+            "formats",
+            _('Unknown formats "{value}": list format names such as "CSV, XLSX".').format(
+                value=_text(cell.get("formats"))
+            ),
+        )
     values["formats"] = fmts or []
     for key in ("sector", "notes", "source"):
         values[key] = _text(cell.get(key))

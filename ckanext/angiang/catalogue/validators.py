@@ -10,6 +10,7 @@ controlled field once the catalogue holds entries (Art. 7.1, 8.1).
   always was; the plugin's migration turned the codes datasets already had
   into entries, so nothing in use is ever left unlinked.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,19 +38,20 @@ def angiang_catalogue_entry_code(key, data, errors, context):
     value = data.get(key)
     if value in (None, missing, "") or errors.get(key):
         return
-    if (not p.plugin_loaded(PLUGIN) or not cm.ready(model.Session)
-            or not entries.has_entries()):
+    if not p.plugin_loaded(PLUGIN) or not cm.ready(model.Session) or not entries.has_entries():
         return
     package = context.get("package")
     if package is not None and package.extras.get(key[-1]) == value:
         return
     entry = entries.get(str(value))
     if entry is None or entry.get("status") != cm.ACTIVE:
-        errors[key].append(tk._("No entry with this code is in force in the open data "
-                                "catalogue."))
+        errors[key].append(tk._("No entry with this code is in force in the open data catalogue."))
         return
     owner = _owner_id(data)
     if owner and entry["agency_id"] != owner:
         agency = model.Group.get(entry["agency_id"])
-        errors[key].append(tk._("This catalogue entry belongs to {agency}.").format(
-            agency=agency.title if agency else entry["agency_id"]))
+        errors[key].append(
+            tk._("This catalogue entry belongs to {agency}.").format(
+                agency=agency.title if agency else entry["agency_id"]
+            )
+        )

@@ -1,14 +1,16 @@
 """Public pages of the open data catalogue (Art. 7.1: the portal publishes
 the catalogue): the whole catalogue, each agency's part, each entry with
 its datasets, status and history."""
+
 from __future__ import annotations
 
 import itertools
-
-from flask import Blueprint, request
+from collections import Counter
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
+from flask import Blueprint, request
 
 from ckanext.angiang.catalogue import freshness, status
 
@@ -16,8 +18,10 @@ catalogue_bp = Blueprint("angiang_catalogue", __name__, url_prefix="/catalogue")
 
 
 def _context():
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
-            "model": model}
+    return {
+        "user": tk.current_user.name if tk.current_user.is_authenticated else "",
+        "model": model,
+    }
 
 
 def _filter():
@@ -25,14 +29,63 @@ def _filter():
     return wanted if wanted in status.PUBLICATION_STATES else None
 
 
+#: Rows on one page of the catalogue and of the overdue list: a province's
+#: catalogue runs to thousands of entries, a page stays quick to load and read.
+PAGE_SIZE = 100
+
+
+def _page(rows: list, **params) -> Page:
+    """Page ``?page=`` of ``rows`` (the first for anything but a page number),
+    its links keeping ``params``."""
+    try:
+        number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        number = 1
+    kept = {k: v for k, v in params.items() if v}
+
+    def url(q=None, page=None):
+        return tk.h.url_for(request.endpoint, **request.view_args, **kept, page=page)
+
+    return Page(
+        collection=rows, page=number, url=url, item_count=len(rows), items_per_page=PAGE_SIZE
+    )
+
+
+def _by_agency(items: list) -> list[dict]:
+    """Each agency's entries counted by publication status, in the order of
+    ``items`` (by agency title; two agencies of one title stay apart)."""
+    counts: dict[str, Counter] = {}
+    titles: dict[str, str] = {}
+    for item in items:
+        counts.setdefault(item["agency_name"], Counter())[item["publication_status"]] += 1
+        titles[item["agency_name"]] = item["agency_title"]
+    return [
+        {"title": titles[n], "name": n, "total": sum(c.values()), **c} for n, c in counts.items()
+    ]
+
+
 def _render(template: str, items: list, **extra):
     wanted = _filter()
     shown = [i for i in items if not wanted or i["publication_status"] == wanted]
-    groups = [(title, list(rows)) for title, rows in
-              itertools.groupby(shown, key=lambda i: i["agency_title"])]
-    return tk.render(template, {"groups": groups, "summary": status.summary(items),
-                                "wanted": wanted, "states": status.PUBLICATION_STATES[:3],
-                                **extra})
+    page = _page(shown, status=wanted)
+    groups = [
+        (rows[0]["agency_title"], rows)
+        for rows in (
+            list(g) for _, g in itertools.groupby(page.items, key=lambda i: i["agency_name"])
+        )
+    ]
+    return tk.render(
+        template,
+        {
+            "groups": groups,
+            "page": page,
+            "agencies": _by_agency(items) if extra.get("agency") is None else [],
+            "summary": status.summary(items),
+            "wanted": wanted,
+            "states": status.PUBLICATION_STATES[:3],
+            **extra,
+        },
+    )
 
 
 @catalogue_bp.route("/")
@@ -66,27 +119,39 @@ def import_appendix():
     try:
         tk.check_access("angiang_catalogue_import", _context(), {})
     except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only portal administrators may change the open data "
-                                  "catalogue."))
+        return tk.abort(403, tk._("Only portal administrators may change the open data catalogue."))
     form = request.form.to_dict()
     errors: dict = {}
     if request.method == "POST":
-        data = dict(form, upload=request.files.get("upload"),
-                    replace=form.get("replace") == "on")
+        data = dict(form, upload=request.files.get("upload"), replace=form.get("replace") == "on")
         try:
             result = tk.get_action("angiang_catalogue_import")(_context(), data)
         except tk.ValidationError as e:
             errors = e.error_dict
         else:
-            tk.h.flash_success(tk._("Decision {decision}: {rows} rows; {added} added, "
-                                    "{amended} amended, {restored} restored, {withdrawn} "
-                                    "withdrawn.").format(**result))
+            tk.h.flash_success(
+                tk._(
+                    "Decision {decision}: {rows} rows; {added} added, "
+                    "{amended} amended, {restored} restored, {withdrawn} "
+                    "withdrawn."
+                ).format(**result)
+            )
             return tk.redirect_to("angiang_catalogue.index")
     return tk.render("angiang/catalogue/import.html", {"form": form, "errors": errors})
 
 
-_EDITABLE = ("title", "agency", "frequency", "formats", "due_date", "sector", "notes", "source",
-             "decision_number", "decision_date")
+_EDITABLE = (
+    "title",
+    "agency",
+    "frequency",
+    "formats",
+    "due_date",
+    "sector",
+    "notes",
+    "source",
+    "decision_number",
+    "decision_date",
+)
 
 
 @catalogue_bp.route("/entry/<path:code>/edit", methods=["GET", "POST"])
@@ -97,17 +162,23 @@ def edit(code: str):
         tk.check_access("angiang_catalogue_entry_update", _context(), {"code": code})
         item = tk.get_action("angiang_catalogue_entry_show")(_context(), {"code": code})
     except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only portal administrators may change the open data "
-                                  "catalogue."))
+        return tk.abort(403, tk._("Only portal administrators may change the open data catalogue."))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("No catalogue entry has this code."))
-    form = dict(item, agency=item["agency_name"], formats=", ".join(item["formats"]),
-                decision_number="", decision_date="")
+    form = dict(
+        item,
+        agency=item["agency_name"],
+        formats=", ".join(item["formats"]),
+        decision_number="",
+        decision_date="",
+    )
     errors: dict = {}
     if request.method == "POST":
         form.update({k: request.form.get(k, "") for k in _EDITABLE})
         withdraw = "withdraw" in request.form
-        action = "angiang_catalogue_entry_withdraw" if withdraw else "angiang_catalogue_entry_update"
+        action = (
+            "angiang_catalogue_entry_withdraw" if withdraw else "angiang_catalogue_entry_update"
+        )
         data = {k: v for k, v in form.items() if k in _EDITABLE and (v or k == "formats")}
         try:
             tk.get_action(action)(_context(), dict(data, code=code))
@@ -116,19 +187,30 @@ def edit(code: str):
         else:
             tk.h.flash_success(tk._("The catalogue entry was saved."))
             return tk.redirect_to("angiang_catalogue.entry", code=code)
-    return tk.render("angiang/catalogue/edit.html", {"entry": item, "form": form,
-                                                     "errors": errors})
+    return tk.render("angiang/catalogue/edit.html", {"entry": item, "form": form, "errors": errors})
 
 
 @catalogue_bp.route("/overdue")
 def overdue():
     """Public datasets whose data update is overdue (Art. 8.3, 12.2), by agency."""
     items = freshness.overdue()
-    titles = {g.id: g for g in model.Session.query(model.Group).filter(
-        model.Group.id.in_({i["owner_org"] for i in items}))}
-    groups = [(titles[org], list(rows)) for org, rows in
-              itertools.groupby(items, key=lambda i: i["owner_org"]) if org in titles]
-    return tk.render("angiang/catalogue/overdue.html", {"groups": groups})
+    page = _page(items)
+    titles = {
+        g.id: g
+        for g in model.Session.query(model.Group).filter(
+            model.Group.id.in_({i["owner_org"] for i in page.items})
+        )
+    }
+    groups = [
+        (titles[org], list(rows))
+        for org, rows in itertools.groupby(page.items, key=lambda i: i["owner_org"])
+        if org in titles
+    ]
+    overdue_by_agency = Counter(i["owner_org"] for i in items)
+    return tk.render(
+        "angiang/catalogue/overdue.html",
+        {"groups": groups, "page": page, "counts": overdue_by_agency, "total": len(items)},
+    )
 
 
 review_bp = Blueprint("angiang_review", __name__, url_prefix="/review")
@@ -149,8 +231,11 @@ def decide(id: str, verdict: str):
             for message in messages:
                 tk.h.flash_error(message)
     else:
-        tk.h.flash_success(tk._("The dataset is published.") if verdict == "approve"
-                           else tk._("The dataset was sent back to its editor."))
+        tk.h.flash_success(
+            tk._("The dataset is published.")
+            if verdict == "approve"
+            else tk._("The dataset was sent back to its editor.")
+        )
     return tk.redirect_to("dataset.read", id=id)
 
 
@@ -162,11 +247,16 @@ def awaiting(id: str):
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Agency not found"))
     except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the agency's editors and admins may see its "
-                                  "datasets awaiting review."))
-    return tk.render("angiang/catalogue/awaiting.html",
-                     {"items": items, "agency": model.Group.get(id)})
+        return tk.abort(
+            403, tk._("Only the agency's editors and admins may see its datasets awaiting review.")
+        )
+    return tk.render(
+        "angiang/catalogue/awaiting.html", {"items": items, "agency": model.Group.get(id)}
+    )
 
 
 def get_blueprints():
-    return [catalogue_bp, review_bp]
+    from ckanext.angiang.catalogue.compliance_views import compliance_bp
+    from ckanext.angiang.catalogue.report.views import report_bp
+
+    return [catalogue_bp, review_bp, report_bp, compliance_bp]

@@ -4,6 +4,7 @@ practice", REGULATION.md): its Vietnamese column headings, update frequencies
 actions of a later decision ("bãi bỏ"). Everything is compared without
 accents, case or punctuation, so "Tan suat cap nhat" and "TẦN SUẤT CẬP NHẬT"
 are the same heading."""
+
 from __future__ import annotations
 
 import calendar
@@ -25,18 +26,43 @@ def fold(text: object) -> str:
 #: and ignored: rows are reported by their row in the sheet.
 HEADINGS: dict[str, tuple[str, ...]] = {
     "code": ("ma", "ma du lieu", "ma danh muc", "ma tap du lieu", "ma so", "code"),
-    "title": ("ten du lieu", "ten tap du lieu", "ten co so du lieu", "ten", "du lieu",
-              "danh muc du lieu", "title"),
-    "agency": ("co quan chu tri", "co quan cung cap", "co quan chu tri cung cap",
-               "co quan chu tri cung cap du lieu", "don vi chu tri", "co quan",
-               "don vi cung cap", "agency"),
+    "title": (
+        "ten du lieu",
+        "ten tap du lieu",
+        "ten co so du lieu",
+        "ten",
+        "du lieu",
+        "danh muc du lieu",
+        "title",
+    ),
+    "agency": (
+        "co quan chu tri",
+        "co quan cung cap",
+        "co quan chu tri cung cap",
+        "co quan chu tri cung cap du lieu",
+        "don vi chu tri",
+        "co quan",
+        "don vi cung cap",
+        "agency",
+    ),
     "sector": ("linh vuc", "sector"),
     "formats": ("dinh dang", "dinh dang du lieu", "formats", "format"),
-    "frequency": ("tan suat cap nhat", "tan suat", "tan suat cap nhat du lieu",
-                  "ky cap nhat", "frequency"),
-    "due_date": ("thoi gian cong bo", "lo trinh cong bo", "thoi han cong bo",
-                 "thoi gian lo trinh cong bo", "thoi gian hoan thanh", "lo trinh",
-                 "due date"),
+    "frequency": (
+        "tan suat cap nhat",
+        "tan suat",
+        "tan suat cap nhat du lieu",
+        "ky cap nhat",
+        "frequency",
+    ),
+    "due_date": (
+        "thoi gian cong bo",
+        "lo trinh cong bo",
+        "thoi han cong bo",
+        "thoi gian lo trinh cong bo",
+        "thoi gian hoan thanh",
+        "lo trinh",
+        "due date",
+    ),
     "notes": ("ghi chu", "notes"),
     "source": ("nguon", "nguon du lieu", "he thong nguon", "source"),
     "action": ("thao tac", "hinh thuc", "noi dung dieu chinh", "action"),
@@ -57,12 +83,27 @@ _FREQUENCY_WORDS = {
     "WEEKLY": ("hang tuan", "moi tuan", "tuan"),
     "MONTHLY": ("hang thang", "moi thang", "thang", "1 thang 1 lan", "mot thang mot lan"),
     "QUARTERLY": ("hang quy", "moi quy", "quy", "3 thang 1 lan", "ba thang mot lan"),
-    "ANNUAL_2": ("6 thang", "sau thang", "6 thang 1 lan", "sau thang mot lan",
-                 "hang 6 thang", "nua nam", "ban nien", "6 thang mot lan"),
+    "ANNUAL_2": (
+        "6 thang",
+        "sau thang",
+        "6 thang 1 lan",
+        "sau thang mot lan",
+        "hang 6 thang",
+        "nua nam",
+        "ban nien",
+        "6 thang mot lan",
+    ),
     "ANNUAL": ("hang nam", "moi nam", "nam", "1 nam 1 lan", "mot nam mot lan"),
     "BIENNIAL": ("2 nam", "hai nam", "2 nam 1 lan", "hai nam mot lan"),
-    "IRREG": ("khi co thay doi", "khi co bien dong", "khi co phat sinh", "dot xuat",
-              "khong dinh ky", "khi co yeu cau", "theo phat sinh"),
+    "IRREG": (
+        "khi co thay doi",
+        "khi co bien dong",
+        "khi co phat sinh",
+        "dot xuat",
+        "khong dinh ky",
+        "khi co yeu cau",
+        "theo phat sinh",
+    ),
     "CONT": ("lien tuc", "thoi gian thuc", "truc tuyen"),
 }
 

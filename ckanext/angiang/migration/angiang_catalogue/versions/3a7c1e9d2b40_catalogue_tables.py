@@ -6,6 +6,7 @@ Revises:
 Create Date: 2026-12-04 22:30:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -41,8 +42,9 @@ def upgrade():
             created timestamp NOT NULL,
             modified timestamp NOT NULL
         )""")
-    op.execute("CREATE INDEX angiang_catalogue_entry_agency "
-               "ON angiang_catalogue_entry (agency_id, status)")
+    op.execute(
+        "CREATE INDEX angiang_catalogue_entry_agency ON angiang_catalogue_entry (agency_id, status)"
+    )
     op.execute("""
         CREATE TABLE angiang_catalogue_history (
             id bigserial PRIMARY KEY,
@@ -55,11 +57,14 @@ def upgrade():
             changed_at timestamp NOT NULL,
             changed_by text NOT NULL DEFAULT ''
         )""")
-    op.execute("CREATE INDEX angiang_catalogue_history_code "
-               "ON angiang_catalogue_history (code, id)")
+    op.execute(
+        "CREATE INDEX angiang_catalogue_history_code ON angiang_catalogue_history (code, id)"
+    )
     # Datasets are found by their entry's code (the catalogue pages, freshness).
-    op.execute("CREATE INDEX IF NOT EXISTS angiang_package_catalogue_code "
-               "ON package ((extras ->> 'catalogue_code'))")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS angiang_package_catalogue_code "
+        "ON package ((extras ->> 'catalogue_code'))"
+    )
 
 
 def downgrade():

@@ -12,6 +12,7 @@ Revises: 3a7c1e9d2b40
 Create Date: 2026-12-04 22:50:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -61,7 +62,9 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("DELETE FROM angiang_catalogue_history WHERE code IN "
-               "(SELECT code FROM angiang_catalogue_entry WHERE decision_id = 'legacy')")
+    op.execute(
+        "DELETE FROM angiang_catalogue_history WHERE code IN "
+        "(SELECT code FROM angiang_catalogue_entry WHERE decision_id = 'legacy')"
+    )
     op.execute("DELETE FROM angiang_catalogue_entry WHERE decision_id = 'legacy'")
     op.execute("DELETE FROM angiang_catalogue_decision WHERE id = 'legacy'")

@@ -11,6 +11,7 @@ Revises: 8d2f4b6a1c57
 Create Date: 2026-12-04 23:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -51,10 +52,14 @@ def upgrade():
             error text NOT NULL DEFAULT ''
         )""")
     # one reminder per dataset and overdue period (its due date)
-    op.execute("CREATE UNIQUE INDEX angiang_freshness_reminder_once "
-               "ON angiang_freshness_reminder (package_id, due_date) WHERE outcome = 'sent'")
-    op.execute("CREATE INDEX angiang_freshness_reminder_agency "
-               "ON angiang_freshness_reminder (agency_id, attempted_at)")
+    op.execute(
+        "CREATE UNIQUE INDEX angiang_freshness_reminder_once "
+        "ON angiang_freshness_reminder (package_id, due_date) WHERE outcome = 'sent'"
+    )
+    op.execute(
+        "CREATE INDEX angiang_freshness_reminder_agency "
+        "ON angiang_freshness_reminder (agency_id, attempted_at)"
+    )
 
 
 def downgrade():

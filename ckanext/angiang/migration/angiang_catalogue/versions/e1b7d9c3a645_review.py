@@ -6,6 +6,7 @@ Revises: c5e9a3f7d812
 Create Date: 2026-12-04 22:45:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
