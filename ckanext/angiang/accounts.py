@@ -1,4 +1,5 @@
 """Accounts the portal needs to run: the DIC sysadmin and its API tokens."""
+
 from __future__ import annotations
 
 import secrets

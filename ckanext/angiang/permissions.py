@@ -18,6 +18,7 @@ a dataset they may not see.
 Private and public datasets keep CKAN's labels: ``public``;
 ``member-<agency>``; ``collaborator-<dataset>``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,8 +46,9 @@ class AngiangPermissionLabels(DefaultPermissionLabels):
 
 def _is_creator(context: dict[str, Any], dataset_obj: model.Package) -> bool:
     user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
-    return bool(user and not getattr(user, "is_anonymous", False)
-                and user.id == dataset_obj.creator_user_id)
+    return bool(
+        user and not getattr(user, "is_anonymous", False) and user.id == dataset_obj.creator_user_id
+    )
 
 
 @tk.chained_auth_function
@@ -54,9 +56,10 @@ def package_update(next_auth, context, data_dict):
     """Art. 8.2: a draft is changed by its creator only (see the module)."""
     dataset_obj = get_package_object(context, data_dict)
     if is_draft(dataset_obj) and not _is_creator(context, dataset_obj):
-        return {"success": False,
-                "msg": tk._("Only the officer who created this draft may see "
-                            "or change it.")}
+        return {
+            "success": False,
+            "msg": tk._("Only the officer who created this draft may see or change it."),
+        }
     return next_auth(context, data_dict)
 
 

@@ -21,10 +21,12 @@ extension at once (CKAN core's own schemas, ckanext-dcat's and
 ckanext-harvest's routes); what comes from elsewhere (harvested records)
 goes through the validators and the search index's own limits.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask import jsonify, request
@@ -37,7 +39,7 @@ _ = tk._
 NUL = "\x00"
 #: An escaped NUL inside a JSON string (``\\u0000``), after any number of
 #: pairs of backslashes, i.e. not itself escaped.
-_JSON_NUL = re.compile(r'(?<!\\)(?:\\\\)*\\u0000', re.IGNORECASE)
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 #: A JSON string, written as an unrolled loop (linear time).
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -74,7 +76,7 @@ def _has_nul(values: Iterable[Any]) -> bool:
     return any(isinstance(v, str) and NUL in v for v in values)
 
 
-def _body_text() -> Optional[str]:
+def _body_text() -> str | None:
     """The request body as text, when it is not a form (the API reads such
     bodies as JSON)."""
     if request.mimetype in _FORM_TYPES:
@@ -85,7 +87,7 @@ def _body_text() -> Optional[str]:
     return data.decode("utf-8", errors="replace")
 
 
-def problem() -> Optional[str]:
+def problem() -> str | None:
     """The reason to refuse the current request, or None."""
     nul = _("The request contains a NUL character (\\x00), which cannot be stored.")
     if NUL in request.path:
@@ -146,7 +148,7 @@ def refuse_bad_input():
     message = problem()
     if message is None:
         params = api_params.request_params()
-        errors = api_params.errors_of(params) if params else None
+        errors = api_params.errors_of(params, api_params.action_name()) if params else None
         if errors:
             return _api_error(dict(errors, __type="Validation Error"), 409)
         return None
@@ -158,10 +160,14 @@ def refuse_bad_input():
 def _api_error(error: dict[str, Any], status: int):
     """CKAN's Action API error envelope (``views/api.py``), ``help`` included."""
     name = request.path.rstrip("/").rsplit("/", 1)[-1] if "/action/" in request.path else ""
-    response = jsonify({
-        "help": tk.h.url_for("api.action", logic_function="help_show", ver=3,
-                             name=name or None, qualified=True),
-        "success": False, "error": error})
+    response = jsonify(
+        {
+            "help": tk.h.url_for(
+                "api.action", logic_function="help_show", ver=3, name=name or None, qualified=True
+            ),
+            "success": False,
+            "error": error,
+        }
+    )
     response.status_code = status
     return response
-

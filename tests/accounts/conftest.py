@@ -1,5 +1,6 @@
 """Fixtures of the local-account tests: the accounts plugin with CKAN's
 expire_api_token, and a real SMTP server on an ephemeral port."""
+
 from __future__ import annotations
 
 import pytest

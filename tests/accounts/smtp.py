@@ -1,5 +1,6 @@
 """A small SMTP server on 127.0.0.1 (ephemeral port) that keeps every
 message it receives: what CKAN's mailer sends, read back by the tests."""
+
 from __future__ import annotations
 
 import email
@@ -55,9 +56,9 @@ class SMTPServer(socketserver.ThreadingTCPServer):
 
     @property
     def address(self) -> str:
-        return "127.0.0.1:%d" % self.server_address[1]
+        return f"127.0.0.1:{self.server_address[1]}"
 
-    def start(self) -> "SMTPServer":
+    def start(self) -> SMTPServer:
         self.thread.start()
         return self
 
@@ -66,5 +67,8 @@ class SMTPServer(socketserver.ThreadingTCPServer):
         self.server_close()
 
     def bodies_to(self, address: str) -> list[str]:
-        return [m.get_body(("plain",)).get_content()
-                for _s, rcpts, m in self.messages if address in rcpts]
+        return [
+            m.get_body(("plain",)).get_content()
+            for _s, rcpts, m in self.messages
+            if address in rcpts
+        ]

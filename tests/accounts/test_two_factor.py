@@ -1,16 +1,16 @@
 """Two-factor login (TOTP, recovery codes) for sysadmins and agency admins,
 required by configuration (issue 14, item 4; Art. 13.2, 14.2: agencies keep
 their accounts secure)."""
+
 from __future__ import annotations
 
 import re
 import time
 import uuid
 
+import ckan.model as model
 import pyotp
 import pytest
-
-import ckan.model as model
 from ckan.tests import factories
 
 PASSWORD = "Lua-gao-An-Giang-2026"
@@ -31,7 +31,9 @@ def _enroll(app) -> tuple[str, list[str]]:
     assert wrong.status_code == 400
     done = app.post("/user/2fa/setup", data={"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200
-    codes = re.findall(r"<li><code>([0-9a-f]{5}-[0-9a-f]{5})</code></li>", done.get_data(as_text=True))
+    codes = re.findall(
+        r"<li><code>([0-9a-f]{5}-[0-9a-f]{5})</code></li>", done.get_data(as_text=True)
+    )
     assert len(codes) == 10
     return secret, codes
 
@@ -75,8 +77,9 @@ def test_recovery_codes_work_once(portal, sysadmin, app):
 
 
 def test_agency_admins_need_it_editors_and_citizens_do_not(portal, app):
-    org = model.Group(name="so-noi-vu", title="Sở Nội vụ", type="organization",
-                      is_organization=True)
+    org = model.Group(
+        name="so-noi-vu", title="Sở Nội vụ", type="organization", is_organization=True
+    )
     org.id, org.state = str(uuid.uuid4()), "active"
     model.Session.add(org)
     model.Session.commit()
@@ -85,14 +88,23 @@ def test_agency_admins_need_it_editors_and_citizens_do_not(portal, app):
     editor = factories.User(name="agency-editor", password=PASSWORD)
     factories.User(name="citizen", password=PASSWORD)
     for user, role in ((admin, "admin"), (editor, "editor")):
-        model.Session.add(model.Member(group=model.Group.get(org["id"]), table_name="user",
-                                       table_id=user["id"], capacity=role, state="active"))
+        model.Session.add(
+            model.Member(
+                group=model.Group.get(org["id"]),
+                table_name="user",
+                table_id=user["id"],
+                capacity=role,
+                state="active",
+            )
+        )
     model.Session.commit()
     expected = {"agency-admin": 302, "agency-editor": 200, "citizen": 200}
     for name, status in expected.items():
         browser = app.test_client()
         assert _login(browser, name).status_code == 302
-        assert browser.get("/dashboard/datasets", follow_redirects=False).status_code == status, name
+        assert browser.get("/dashboard/datasets", follow_redirects=False).status_code == status, (
+            name
+        )
 
 
 @pytest.mark.ckan_config("ckanext.angiang.2fa.required_for", "")
@@ -103,9 +115,24 @@ def test_not_required_when_the_configuration_says_so(portal, sysadmin):
 
 def test_secrets_are_stored_encrypted(portal, sysadmin):
     from ckanext.angiang.local_accounts import totp
+
     _login(portal, "dic-admin")
     secret, _codes = _enroll(portal)
     stored = model.Session.execute(totp.totp_table.select()).first().secret
     assert secret not in stored
     hashes = [r.code_hash for r in model.Session.execute(totp.recovery_table.select())]
     assert len(hashes) == 10 and all(len(h) == 64 for h in hashes)
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_wrong_codes_count_as_failed_logins_and_lock_the_account(portal, sysadmin, app):
+    """Six-digit codes cannot be guessed behind a known password: each wrong
+    code is a failed login for the login throttle (angiang_security)."""
+    _login(portal, "dic-admin")
+    secret, _codes = _enroll(portal)
+    browser = app.test_client()
+    for _ in range(5):
+        assert _login(browser, "dic-admin", "000000").status_code == 403
+    locked = _login(browser, "dic-admin", pyotp.TOTP(secret).now())
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) > 0

@@ -4,6 +4,7 @@
 some (``activity`` at least): CKAN's own ``clean_db`` drops every table and
 rebuilds only core's on its first use in a session.
 """
+
 import pytest
 
 

@@ -2,10 +2,10 @@
 ``angiang_schema`` plugin's migration (``ckan db upgrade``), never by the
 first dataset's creation: without it a new number is refused with a
 message naming the command, and nothing is created."""
-import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
+import pytest
+import sqlalchemy as sa
 from ckan.cli.cli import ckan
 
 from ckanext.angiang.metadata import identifier
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 def _exists():
     with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text("SELECT to_regclass(:n) IS NOT NULL"),
-                            {"n": identifier.SEQUENCE}).scalar()
+        return conn.execute(
+            sa.text("SELECT to_regclass(:n) IS NOT NULL"), {"n": identifier.SEQUENCE}
+        ).scalar()
 
 
 def test_the_sequence_comes_from_db_upgrade_only(cli):

@@ -1,11 +1,10 @@
 """Themes in search (Art. 5): each theme of a dataset is counted in the
 theme facet, filters find it, and the search page shows its label."""
-import pytest
 
 import ckan.tests.helpers as helpers
+import pytest
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
-
-from ckanext.angiang.metadata import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -14,12 +13,16 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 def catalogue():
     sysadmin = {"user": ckan_factories.Sysadmin()["name"], "ignore_auth": False}
     org = factories.Agency()
-    for title, themes in [("Đất đai 2025", ["ENVI", "REGI"]),
-                          ("Trường học 2025", ["EDUC"]),
-                          ("Quy hoạch đô thị", ["REGI"])]:
-        helpers.call_action("package_create", sysadmin,
-                            **factories.dataset_dict(org["id"], title=title,
-                                                     theme=themes))
+    for title, themes in [
+        ("Đất đai 2025", ["ENVI", "REGI"]),
+        ("Trường học 2025", ["EDUC"]),
+        ("Quy hoạch đô thị", ["REGI"]),
+    ]:
+        helpers.call_action(
+            "package_create",
+            sysadmin,
+            **factories.dataset_dict(org["id"], title=title, theme=themes),
+        )
     return org
 
 
@@ -28,17 +31,13 @@ def _facet(result, field):
 
 
 @pytest.mark.parametrize("term_fields", ["theme", ""])
-def test_each_theme_of_a_dataset_is_counted(catalogue, ckan_config, monkeypatch,
-                                            term_fields):
+def test_each_theme_of_a_dataset_is_counted(catalogue, ckan_config, monkeypatch, term_fields):
     # "theme": counted from facet_terms; "": grouped in SQL; same result
-    monkeypatch.setitem(ckan_config, "ckanext.angiang.search.term_fields",
-                        term_fields)
-    result = helpers.call_action("package_search",
-                                 **{"facet.field": ["theme", "organization"]})
+    monkeypatch.setitem(ckan_config, "ckanext.angiang.search.term_fields", term_fields)
+    result = helpers.call_action("package_search", **{"facet.field": ["theme", "organization"]})
     assert _facet(result, "theme") == {"REGI": 2, "ENVI": 1, "EDUC": 1}
     assert helpers.call_action("package_search", fq="theme:REGI")["count"] == 2
-    labels = {i["name"]: i["display_name"]
-              for i in result["search_facets"]["theme"]["items"]}
+    labels = {i["name"]: i["display_name"] for i in result["search_facets"]["theme"]["items"]}
     assert labels["REGI"] == "Regions and cities"  # test.ini: locale en
 
 

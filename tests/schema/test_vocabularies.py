@@ -1,4 +1,5 @@
 """The data files of the model: vocabularies, open formats, 2025 units."""
+
 import json
 
 import pytest
@@ -8,17 +9,58 @@ from ckanext.angiang.metadata import formats, spatial, vocabularies
 
 def test_eu_theme_and_frequency_uris():
     assert vocabularies.values("theme") == [
-        "AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"]
-    assert vocabularies.uri("theme", "AGRI") == "http://publications.europa.eu/resource/authority/data-theme/AGRI"
-    assert vocabularies.uri("frequency", "ANNUAL_2") == "http://publications.europa.eu/resource/authority/frequency/ANNUAL_2"
+        "AGRI",
+        "ECON",
+        "EDUC",
+        "ENER",
+        "ENVI",
+        "GOVE",
+        "HEAL",
+        "INTR",
+        "JUST",
+        "REGI",
+        "SOCI",
+        "TECH",
+        "TRAN",
+    ]
+    assert (
+        vocabularies.uri("theme", "AGRI")
+        == "http://publications.europa.eu/resource/authority/data-theme/AGRI"
+    )
+    assert (
+        vocabularies.uri("frequency", "ANNUAL_2")
+        == "http://publications.europa.eu/resource/authority/frequency/ANNUAL_2"
+    )
     for name in ("theme", "frequency", "language", "agency_level", "resource_kind"):
         for c in vocabularies.choices(name):
             assert c["label"]["vi"] and c["label"]["en"], (name, c)
 
 
 def test_circular_39_formats_are_all_open():
-    for code in ["XML", "JSON", "RDF", "GML", "CSV", "XLSX", "XLS", "ODS", "TXT", "RTF", "DOCX",
-                 "PDF", "DOC", "ODT", "JPEG", "GIF", "TIFF", "PNG", "REST", "OData", "WMS", "WFS"]:
+    for code in [
+        "XML",
+        "JSON",
+        "RDF",
+        "GML",
+        "CSV",
+        "XLSX",
+        "XLS",
+        "ODS",
+        "TXT",
+        "RTF",
+        "DOCX",
+        "PDF",
+        "DOC",
+        "ODT",
+        "JPEG",
+        "GIF",
+        "TIFF",
+        "PNG",
+        "REST",
+        "OData",
+        "WMS",
+        "WFS",
+    ]:
         assert formats.normalise(code) == code
     assert formats.normalise("SHP") is None
     assert formats.normalise("") is None
@@ -29,11 +71,16 @@ def test_circular_39_formats_are_all_open():
 @pytest.mark.ckan_config("ckanext.angiang.province_code", 91)
 def test_an_giang_2025_units():
     units = spatial.units()
-    assert units[0] == {"value": "91", "label": {"vi": "Tỉnh An Giang", "en": "An Giang province"},
-                        "kind": "province"}
+    assert units[0] == {
+        "value": "91",
+        "label": {"vi": "Tỉnh An Giang", "en": "An Giang province"},
+        "kind": "province",
+    }
     names = {u["label"]["vi"] for u in units}
     # the 2025 province includes former Kiên Giang: Phú Quốc special zone, Rạch Giá ward
-    assert "Đặc khu Phú Quốc" in names and "Phường Rạch Giá" in names and "Phường Long Xuyên" in names
+    assert (
+        "Đặc khu Phú Quốc" in names and "Phường Rạch Giá" in names and "Phường Long Xuyên" in names
+    )
     assert len(units) == 1 + 102
     assert spatial.unit("01001") is None  # a Hà Nội unit is not ours
 
@@ -52,7 +99,9 @@ def test_geojson_extent_covers_the_province():
     assert spatial.geojson("30307") == spatial.geojson("91")
 
 
-@pytest.mark.parametrize("value", ['{"type": "Feature"}', "not json", '{"type": "Point", "coordinates": [200, 10]}'])
+@pytest.mark.parametrize(
+    "value", ['{"type": "Feature"}', "not json", '{"type": "Point", "coordinates": [200, 10]}']
+)
 def test_bad_geojson(value):
     with pytest.raises(ValueError):
         spatial.check_geojson(value)

@@ -1,9 +1,8 @@
 """Fixtures of the web security, privacy and bad-input tests (issue 17)."""
+
 import pytest
-
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
-
-from ckanext.angiang.metadata import factories
 
 
 @pytest.fixture

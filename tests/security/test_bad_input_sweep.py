@@ -10,15 +10,14 @@ prints how many inputs it tried.
 The tests after it pin each input the issue saw answered with a 500 on its
 own, with the message a user gets.
 """
-import json
 
-import pytest
+import json
 
 import ckan.model as model
 import ckan.tests.helpers as helpers
+import pytest
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
-
-from ckanext.angiang.metadata import factories
 
 from . import malformed
 
@@ -29,9 +28,19 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 #: permission labels, site). A dataset's stored ``permission_labels`` field
 #: may appear (``fl=*`` returns it, as Solr does: the caller's own readable
 #: datasets only); the filter on it may not.
-INTERNALS = ["INSERT INTO", "SELECT ", "psycopg2", "sqlalchemy", "Traceback (most recent",
-             "+permission_labels:", "+capacity:", "+site_id:", "angiang_search_index",
-             "to_tsvector", "ts_rank"]
+INTERNALS = [
+    "INSERT INTO",
+    "SELECT ",
+    "psycopg2",
+    "sqlalchemy",
+    "Traceback (most recent",
+    "+permission_labels:",
+    "+capacity:",
+    "+site_id:",
+    "angiang_search_index",
+    "to_tsvector",
+    "ts_rank",
+]
 
 
 @pytest.fixture
@@ -47,9 +56,16 @@ def world():
     form_dict.update({"theme": "EDUC", "no_state_secret": "true", "save": ""})
     return {
         "tokens": {"sysadmin": dic["token"], "member_of_a": editor_a["token"]},
-        "org_a": a["id"], "org_b": b["id"], "org_b_name": b["name"],
-        "pub": pub["id"], "pub_name": pub["name"], "priv": priv["id"], "priv_name": priv["name"],
-        "res": res["id"], "dataset_dict": factories.dataset_dict(a["id"]), "form_dict": form_dict,
+        "org_a": a["id"],
+        "org_b": b["id"],
+        "org_b_name": b["name"],
+        "pub": pub["id"],
+        "pub_name": pub["name"],
+        "priv": priv["id"],
+        "priv_name": priv["name"],
+        "res": res["id"],
+        "dataset_dict": factories.dataset_dict(a["id"]),
+        "form_dict": form_dict,
     }
 
 
@@ -101,9 +117,12 @@ def test_sweep_of_malformed_inputs(app, world):
         if leaked:
             failures.append(f"{case.label}: echoes {leaked}")
     fives = sum(n for code, n in statuses.items() if code >= 500) + sum(
-        1 for f in failures if ": raised " in f)
-    print(f"\nbad-input sweep: {len(cases)} malformed inputs tried, {fives} answered 5xx, "
-          f"statuses {dict(sorted(statuses.items()))}")
+        1 for f in failures if ": raised " in f
+    )
+    print(
+        f"\nbad-input sweep: {len(cases)} malformed inputs tried, {fives} answered 5xx, "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
     assert len(cases) >= 150
     assert not failures, "\n".join(failures)
     assert _counts() == before
@@ -119,12 +138,19 @@ def _error(res) -> str:
 
 class TestEachInputTheIssueSaw:
     def test_nul_byte_anywhere(self, app, world):
-        for path in ["/api/action/package_search?q=a%00b", "/api/action/package_search?fq=a%00b",
-                     "/dataset/a%00b"]:
+        for path in [
+            "/api/action/package_search?q=a%00b",
+            "/api/action/package_search?fq=a%00b",
+            "/dataset/a%00b",
+        ]:
             res = app.get(path, status=400)
             assert "NUL" in res.get_data(as_text=True)
-        res = app.post("/api/action/package_create", headers={"Authorization": world["tokens"]["sysadmin"]},
-                       json=dict(world["dataset_dict"], name="nul", title="a\x00b"), status=400)
+        res = app.post(
+            "/api/action/package_create",
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+            json=dict(world["dataset_dict"], name="nul", title="a\x00b"),
+            status=400,
+        )
         assert "NUL" in _error(res)
         assert model.Package.get("nul") is None
 
@@ -135,13 +161,20 @@ class TestEachInputTheIssueSaw:
     @pytest.mark.parametrize("field,value", [("title", "từ " * 400000), ("notes", "đất " * 600000)])
     def test_text_beyond_the_index_limit_is_a_field_error(self, app, world, field, value):
         body = dict(world["dataset_dict"], name="qua-dai", **{field: value})
-        res = app.post("/api/action/package_create", json=body, status=409,
-                       headers={"Authorization": world["tokens"]["sysadmin"]})
+        res = app.post(
+            "/api/action/package_create",
+            json=body,
+            status=409,
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+        )
         assert field in res.json["error"] and "INSERT" not in _error(res)
         assert model.Package.get("qua-dai") is None
 
     def test_search_parameters(self, app):
-        for query, field in [("include_private=maybe", "include_private"), ("rows=1&rows=2", "rows")]:
+        for query, field in [
+            ("include_private=maybe", "include_private"),
+            ("rows=1&rows=2", "rows"),
+        ]:
             res = app.get(f"/api/action/package_search?{query}", status=409)
             assert field in res.json["error"]
         for mm in ["abc%25", "inf%25", "1e400%25"]:
@@ -149,16 +182,28 @@ class TestEachInputTheIssueSaw:
             assert "mm" in _error(res)
 
     def test_resource_size_beyond_bigint(self, app, world):
-        body = {"package_id": world["pub"], "url": "https://a.gov.vn/x.csv", "format": "CSV",
-                "size": 10**30}
-        res = app.post("/api/action/resource_create", json=body, status=409,
-                       headers={"Authorization": world["tokens"]["sysadmin"]})
+        body = {
+            "package_id": world["pub"],
+            "url": "https://a.gov.vn/x.csv",
+            "format": "CSV",
+            "size": 10**30,
+        }
+        res = app.post(
+            "/api/action/resource_create",
+            json=body,
+            status=409,
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+        )
         assert "size" in res.json["error"]
         assert len(helpers.call_action("package_show", id=world["pub"])["resources"]) == 1
 
     def test_json_nested_10000_deep(self, app):
-        res = app.post("/api/action/package_search", data=malformed.DEEP,
-                       headers={"Content-Type": "application/json"}, status=400)
+        res = app.post(
+            "/api/action/package_search",
+            data=malformed.DEEP,
+            headers={"Content-Type": "application/json"},
+            status=400,
+        )
         assert "nested" in _error(res)
 
     def test_unknown_catalogue_format(self, app):
@@ -166,29 +211,44 @@ class TestEachInputTheIssueSaw:
         assert "ttl" in res.get_data(as_text=True)
 
     def test_anonymous_collaborator_list(self, app, world):
-        res = app.get("/api/action/package_collaborator_list", query_string={"id": world["pub"]},
-                      status=403)
+        res = app.get(
+            "/api/action/package_collaborator_list", query_string={"id": world["pub"]}, status=403
+        )
         assert "Log in" in _error(res)
 
     def test_resource_form_without_its_id(self, app, world):
-        res = app.post(f"/dataset/{world['pub_name']}/resource/new", status=400,
-                       headers={"Authorization": world["tokens"]["sysadmin"]},
-                       data={"url": "https://a.gov.vn/y.csv", "format": "CSV", "save": "go-metadata"})
+        res = app.post(
+            f"/dataset/{world['pub_name']}/resource/new",
+            status=400,
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+            data={"url": "https://a.gov.vn/y.csv", "format": "CSV", "save": "go-metadata"},
+        )
         assert "reload the page" in res.get_data(as_text=True)
         assert len(model.Package.get(world["pub"]).resources) == 1
 
     def test_bulk_update_datasets_as_a_string(self, app, world):
-        res = app.post("/api/action/bulk_update_public", status=409,
-                       headers={"Authorization": world["tokens"]["sysadmin"]},
-                       json={"datasets": world["priv"], "org_id": world["org_b"]})
+        res = app.post(
+            "/api/action/bulk_update_public",
+            status=409,
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+            json={"datasets": world["priv"], "org_id": world["org_b"]},
+        )
         assert "datasets" in res.json["error"]
         assert model.Package.get(world["priv"]).private is True
 
     def test_tags_as_a_string_is_a_field_error_that_echoes_nothing(self, app, world):
-        body = dict(world["dataset_dict"], name="the-chuoi", tags="a,b",
-                    quality_statement="một câu rất riêng")
-        res = app.post("/api/action/package_create", json=body, status=409,
-                       headers={"Authorization": world["tokens"]["sysadmin"]})
+        body = dict(
+            world["dataset_dict"],
+            name="the-chuoi",
+            tags="a,b",
+            quality_statement="một câu rất riêng",
+        )
+        res = app.post(
+            "/api/action/package_create",
+            json=body,
+            status=409,
+            headers={"Authorization": world["tokens"]["sysadmin"]},
+        )
         assert res.json["error"]["tags"] == ["Expecting a list of objects."]
         assert "một câu rất riêng" not in res.get_data(as_text=True)
         assert model.Package.get("the-chuoi") is None

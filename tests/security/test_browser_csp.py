@@ -14,31 +14,30 @@ Link/Remove buttons and ticks an API token (their handlers moved out of
 inline onclick/onchange), and follows a dataset through CKAN's JavaScript
 API client (a cookie-authenticated POST carrying X-CSRFToken).
 """
+
 from __future__ import annotations
 
 import io
-import os
 import threading
-
-import pytest
-from playwright import sync_api as playwright_api
-from werkzeug.datastructures import FileStorage
-from werkzeug.serving import make_server
 
 import ckan.plugins.toolkit as tk
 import ckan.tests.helpers as helpers
+import pytest
+from angiang_testing import factories
+from browser.harness import Watch
 from ckan.tests import factories as ckan_factories
+from werkzeug.datastructures import FileStorage
+from werkzeug.serving import make_server
 
-from ckanext.angiang.metadata import factories
-
-CHROMIUM = os.environ.get("ANGIANG_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "Mat-khau-an-toan-2026"
 
 pytestmark = [
+    pytest.mark.slow,  # a real browser
     pytest.mark.usefixtures("with_plugins", "clean_db"),
     pytest.mark.ckan_config("WTF_CSRF_ENABLED", True),
-    pytest.mark.ckan_config("ckan.plugins", " ".join(
-        [*tk.config.get("ckan.plugins"), "text_view", "image_view"])),
+    pytest.mark.ckan_config(
+        "ckan.plugins", " ".join([*tk.config.get("ckan.plugins"), "text_view", "image_view"])
+    ),
     pytest.mark.ckan_config("ckan.views.default_views", "text_view image_view"),
     pytest.mark.ckan_config("ckan.preview.text_formats", "text/plain txt plain csv"),
 ]
@@ -48,7 +47,9 @@ pytestmark = [
 def portal(make_app, ckan_config, monkeypatch):
     """The portal on http://127.0.0.1:<port>, ckan.site_url set to it."""
     holder = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True
+    )
     url = f"http://127.0.0.1:{server.server_port}"
     monkeypatch.setitem(ckan_config, "ckan.site_url", url)
     holder["app"] = make_app().app
@@ -60,43 +61,9 @@ def portal(make_app, ckan_config, monkeypatch):
 
 
 @pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} missing: `make browser-deps` installs Debian's chromium")
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-default-apps", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
-class Watch:
-    """Console CSP violations, page errors and failed requests of a page."""
-
-    def __init__(self, page, origin):
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("response", lambda r: self._response(r, origin))
-        page.on("request", lambda r: self._request(r, origin))
-
-    def _console(self, msg):
-        text = msg.text
-        if "Content Security Policy" in text or "Content-Security-Policy" in text:
-            self.problems.append(f"CSP: {text}")
-
-    def _request(self, request, origin):
-        # the portal's pages make the browser contact nobody else (privacy:
-        # no avatar service, no CDN)
-        if not request.url.startswith((origin, "data:", "blob:", "about:")):
-            self.problems.append(f"third-party request: {request.url}")
-
-    def _response(self, response, origin):
-        if response.url.startswith(origin) and response.status >= 400 \
-                and "/favicon" not in response.url:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
+def browser(chromium):
+    """The session's chromium (tests/conftest.py)."""
+    return chromium
 
 
 @pytest.fixture
@@ -110,12 +77,24 @@ def content():
     ckan_factories.APIToken(user=editor["id"])
     sysadmin = {"user": ckan_factories.Sysadmin()["name"]}
     res = helpers.call_action(
-        "resource_create", sysadmin, package_id=ds["id"], format="CSV", name="Trường học",
-        upload=FileStorage(io.BytesIO("mã,tên\n1,Trường Tiểu học Mỹ Bình\n".encode()), "truong-hoc.csv"))
+        "resource_create",
+        sysadmin,
+        package_id=ds["id"],
+        format="CSV",
+        name="Trường học",
+        upload=FileStorage(
+            io.BytesIO("mã,tên\n1,Trường Tiểu học Mỹ Bình\n".encode()), "truong-hoc.csv"
+        ),
+    )
     views = helpers.call_action("resource_view_list", sysadmin, id=res["id"])
     if not views:
-        helpers.call_action("resource_view_create", sysadmin, resource_id=res["id"],
-                            view_type="text_view", title="Xem")
+        helpers.call_action(
+            "resource_view_create",
+            sysadmin,
+            resource_id=res["id"],
+            view_type="text_view",
+            title="Xem",
+        )
     return {"editor": editor, "ds": ds, "res": res}
 
 
@@ -131,8 +110,14 @@ def test_pages_pass_the_content_security_policy(portal, browser, content):
     page = context.new_page()
     watch = Watch(page, portal)
 
-    anonymous = ["/", "/dataset/", "/dataset/?q=tr%C6%B0%E1%BB%9Dng", f"/dataset/{ds['name']}",
-                 f"/dataset/{ds['name']}/resource/{res['id']}", "/user/login"]
+    anonymous = [
+        "/",
+        "/dataset/",
+        "/dataset/?q=tr%C6%B0%E1%BB%9Dng",
+        f"/dataset/{ds['name']}",
+        f"/dataset/{ds['name']}/resource/{res['id']}",
+        "/user/login",
+    ]
     for path in anonymous:
         response = _visit(page, portal + path)
         assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
@@ -166,16 +151,23 @@ def test_pages_pass_the_content_security_policy(portal, browser, content):
 
     # CKAN's JavaScript API client (client.js sends X-CSRFToken) passes; the
     # same cookie-authenticated POST without the token is refused
-    result = page.evaluate("""async (id) => {
+    result = page.evaluate(
+        """async (id) => {
         const viaClient = await new Promise((resolve) => window.ckan.sandbox().client.call(
             'POST', 'follow_dataset', {id: id}, () => resolve(200), (xhr) => resolve(xhr.status)));
         const forged = await fetch('/api/3/action/unfollow_dataset', {method: 'POST',
             headers: {'Content-Type': 'application/json'}, body: JSON.stringify({id: id})});
         return [viaClient, forged.status];
-    }""", ds["id"])
+    }""",
+        ds["id"],
+    )
     assert result == [200, 400]
-    assert helpers.call_action("am_following_dataset", {"user": content["editor"]["name"]},
-                               id=ds["id"]) is True
+    assert (
+        helpers.call_action(
+            "am_following_dataset", {"user": content["editor"]["name"]}, id=ds["id"]
+        )
+        is True
+    )
     watch.problems = [p for p in watch.problems if "unfollow_dataset" not in p]
 
     context.close()

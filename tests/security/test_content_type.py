@@ -1,5 +1,6 @@
 """The rules of ckanext/angiang/metadata/content_type.py (libmagic's type
 against the declared open format), without a site."""
+
 import io
 
 import pytest
@@ -7,29 +8,43 @@ import pytest
 from ckanext.angiang.metadata import content_type
 
 
-@pytest.mark.parametrize("code, sniffed, refused", [
-    ("CSV", "text/csv", False), ("CSV", "text/plain", False),
-    ("CSV", "text/x-c", False),              # text libmagic mistakes for code
-    ("CSV", "text/html", True), ("CSV", "application/x-dosexec", True),
-    ("CSV", "application/vnd.microsoft.portable-executable", True),
-    ("XML", "text/xml", False), ("XML", "image/svg+xml", True),
-    ("PNG", "image/png", False), ("PNG", "image/svg+xml", True), ("PNG", "text/plain", True),
-    ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
-    ("XLSX", "application/zip", False), ("XLSX", "text/html", True),
-    ("PDF", "application/pdf", False), ("PDF", "text/javascript", True),
-    (None, "application/octet-stream", False), (None, "text/html", True),   # no known format
-    ("CSV", "application/x-empty", False),   # an empty file runs nothing
-])
+@pytest.mark.parametrize(
+    "code, sniffed, refused",
+    [
+        ("CSV", "text/csv", False),
+        ("CSV", "text/plain", False),
+        ("CSV", "text/x-c", False),  # text libmagic mistakes for code
+        ("CSV", "text/html", True),
+        ("CSV", "application/x-dosexec", True),
+        ("CSV", "application/vnd.microsoft.portable-executable", True),
+        ("XML", "text/xml", False),
+        ("XML", "image/svg+xml", True),
+        ("PNG", "image/png", False),
+        ("PNG", "image/svg+xml", True),
+        ("PNG", "text/plain", True),
+        ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+        ("XLSX", "application/zip", False),
+        ("XLSX", "text/html", True),
+        ("PDF", "application/pdf", False),
+        ("PDF", "text/javascript", True),
+        (None, "application/octet-stream", False),
+        (None, "text/html", True),  # no known format
+        ("CSV", "application/x-empty", False),  # an empty file runs nothing
+    ],
+)
 def test_rules(code, sniffed, refused):
     assert content_type.disagreement(code, sniffed) is refused
 
 
-@pytest.mark.parametrize("resource, filename, code", [
-    ({"format": "csv"}, "x.bin", "CSV"),
-    ({"mimetype": "application/json"}, "x.bin", "JSON"),
-    ({}, "truong-hoc.XLSX", "XLSX"),
-    ({}, "README", None),
-])
+@pytest.mark.parametrize(
+    "resource, filename, code",
+    [
+        ({"format": "csv"}, "x.bin", "CSV"),
+        ({"mimetype": "application/json"}, "x.bin", "JSON"),
+        ({}, "truong-hoc.XLSX", "XLSX"),
+        ({}, "README", None),
+    ],
+)
 def test_declared_format(resource, filename, code):
     assert content_type.declared_format(resource, filename) == code
 

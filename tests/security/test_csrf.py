@@ -7,18 +7,19 @@ authenticated Action API writes need the token, JSON or form-encoded;
 token-authenticated ones need none. test.ini turns CSRF off globally, so
 these tests turn it back on.
 """
-import re
 
-import pytest
+import re
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import pytest
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
 
-from ckanext.angiang.metadata import factories
-
-pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db"),
-              pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)]
+pytestmark = [
+    pytest.mark.usefixtures("with_plugins", "clean_db"),
+    pytest.mark.ckan_config("WTF_CSRF_ENABLED", True),
+]
 
 PASSWORD = "Mat-khau-an-toan-2026"
 _META = re.compile(r'<meta name="_csrf_token" content="([^"]+)"')
@@ -30,8 +31,10 @@ def _csrf_token(app, url="/dataset/"):
 
 def _log_in(app, user):
     token = _csrf_token(app, tk.url_for("user.login"))
-    res = app.post(tk.url_for("user.login"), data={
-        "login": user["name"], "password": PASSWORD, "_csrf_token": token})
+    res = app.post(
+        tk.url_for("user.login"),
+        data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
+    )
     assert "user/logout" in res.body or "/user/_logout" in res.body, "login failed"
 
 
@@ -74,16 +77,22 @@ class TestCookieApiWrites:
         assert _title(setup["ds"]) == "Dân số 2026"
 
     def test_token_authenticated_post_needs_no_csrf_token(self, app, setup):
-        res = app.post("/api/3/action/package_patch", headers={"Authorization": setup["token"]},
-                       json={"id": setup["ds"]["id"], "title": "Qua API"})
+        res = app.post(
+            "/api/3/action/package_patch",
+            headers={"Authorization": setup["token"]},
+            json={"id": setup["ds"]["id"], "title": "Qua API"},
+        )
         assert res.status_code == 200
         assert _title(setup["ds"]) == "Qua API"
 
     @pytest.mark.parametrize("form", [False, True], ids=["json", "form-encoded"])
     def test_after_a_token_post_cookie_posts_still_need_the_token(self, app, setup, form):
         # CKAN 2.12 alone: this token call exempts api.action for the process
-        ok = app.post("/api/3/action/package_patch", headers={"Authorization": setup["token"]},
-                      json={"id": setup["ds"]["id"], "notes": "Ghi chú"})
+        ok = app.post(
+            "/api/3/action/package_patch",
+            headers={"Authorization": setup["token"]},
+            json={"id": setup["ds"]["id"], "notes": "Ghi chú"},
+        )
         assert ok.status_code == 200
         _log_in(app, setup["user"])
         res = _patch_by_cookie(app, setup["ds"], "Bị giả mạo", form=form)
@@ -103,8 +112,9 @@ class TestCookieApiWrites:
 class TestForms:
     def test_after_a_token_post_to_a_form_cookie_posts_still_need_the_token(self, app, setup):
         edit = tk.url_for("dataset.edit", id=setup["ds"]["name"])
-        app.post(edit, headers={"Authorization": setup["token"]},
-                 data={"title": "Qua token", "save": ""})
+        app.post(
+            edit, headers={"Authorization": setup["token"]}, data={"title": "Qua token", "save": ""}
+        )
         _log_in(app, setup["user"])
         res = app.post(edit, data={"title": "Bị giả mạo", "save": ""})
         assert res.status_code == 400
@@ -112,7 +122,8 @@ class TestForms:
 
     def test_login_form_needs_the_token_even_after_anonymous_visits(self, app, setup):
         app.get(tk.url_for("user.login"))
-        res = app.post(tk.url_for("user.login"),
-                       data={"login": setup["user"]["name"], "password": PASSWORD})
+        res = app.post(
+            tk.url_for("user.login"), data={"login": setup["user"]["name"], "password": PASSWORD}
+        )
         assert res.status_code == 400
         _log_in(app, setup["user"])  # with the token: logged in

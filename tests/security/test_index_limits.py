@@ -6,12 +6,12 @@ A title or description alone beyond the limit is refused by the schema
 still add up: the index keeps the first 100,000 characters of each weight
 group (``ckanext.angiang.search.index.MAX_GROUP_CHARS``).
 """
-import pytest
 
 import ckan.tests.helpers as helpers
+import pytest
+from angiang_testing import factories
 from ckan.tests import factories as ckan_factories
 
-from ckanext.angiang.metadata import factories
 from ckanext.angiang.search import index
 
 
@@ -27,12 +27,17 @@ def test_within_index_limit_cuts_at_a_space():
 def test_resources_adding_up_beyond_a_tsvector_are_saved_and_searchable(app):
     dic = ckan_factories.SysadminWithToken()
     org = factories.Agency()
-    resources = [{"url": f"https://a.gov.vn/{i}.csv", "format": "CSV", "name": f"Tệp {i}",
-                  "description": f"dautien{i} " + " ".join(f"w{i}x{j}" for j in range(9000))}
-                 for i in range(25)]  # 25 x ~70,000 characters of distinct words
+    resources = [
+        {
+            "url": f"https://a.gov.vn/{i}.csv",
+            "format": "CSV",
+            "name": f"Tệp {i}",
+            "description": f"dautien{i} " + " ".join(f"w{i}x{j}" for j in range(9000)),
+        }
+        for i in range(25)
+    ]  # 25 x ~70,000 characters of distinct words
     body = factories.dataset_dict(org["id"], name="nhieu-tai-nguyen", resources=resources)
-    res = app.post("/api/action/package_create", json=body,
-                   headers={"Authorization": dic["token"]})
+    res = app.post("/api/action/package_create", json=body, headers={"Authorization": dic["token"]})
     assert res.status_code == 200, res.get_data(as_text=True)[:300]
     assert len(res.json["result"]["resources"]) == 25
     found = helpers.call_action("package_search", q="dautien0")

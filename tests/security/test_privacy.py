@@ -1,8 +1,8 @@
 """Item 6 of issue 17: anonymous visitors do not get registered users' full
 names and last-active times (user_list, user_show, user_autocomplete)."""
-import pytest
 
 import ckan.tests.helpers as helpers
+import pytest
 from ckan.tests import factories as ckan_factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -47,8 +47,11 @@ class TestAnonymous:
 class TestLoggedIn:
     def test_a_logged_in_user_sees_full_names(self, app, citizen):
         other = ckan_factories.UserWithToken()
-        res = app.get("/api/3/action/user_show", query_string={"id": citizen["name"]},
-                      headers={"Authorization": other["token"]})
+        res = app.get(
+            "/api/3/action/user_show",
+            query_string={"id": citizen["name"]},
+            headers={"Authorization": other["token"]},
+        )
         assert res.json["result"]["fullname"] == FULLNAME
 
     def test_internal_calls_unchanged(self, citizen):

@@ -1,24 +1,26 @@
 """Item 6 of issue 17: login throttling per account and per address, in
 Redis (every worker process counts together), configurable."""
-import pytest
 
-import ckan.plugins.toolkit as tk
+import pytest
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories as ckan_factories
 
 OPTION = "ckanext.angiang.security.login_throttle"
-pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis"),
-              pytest.mark.ckan_config(f"{OPTION}.max_failures", 3),
-              pytest.mark.ckan_config(f"{OPTION}.max_failures_per_address", 5),
-              pytest.mark.ckan_config(f"{OPTION}.lockout", 600)]
+pytestmark = [
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis"),
+    pytest.mark.ckan_config(f"{OPTION}.max_failures", 3),
+    pytest.mark.ckan_config(f"{OPTION}.max_failures_per_address", 5),
+    pytest.mark.ckan_config(f"{OPTION}.lockout", 600),
+]
 
 PASSWORD = "Mat-khau-an-toan-2026"
 LOGIN = "/vi/user/login"
 
 
 def _login(app, login, password, **environ):
-    return app.post(LOGIN, data={"login": login, "password": password},
-                    extra_environ=environ or None)
+    return app.post(
+        LOGIN, data={"login": login, "password": password}, extra_environ=environ or None
+    )
 
 
 def _logged_in(res):
@@ -43,8 +45,9 @@ class TestPerAccount:
             _login(app, "cong-dan@example.vn", "sai")
         assert _login(app, user["name"], PASSWORD).status_code == 429
 
-    def test_other_accounts_unaffected_and_success_clears_the_count(self, app, ckan_config,
-                                                                     monkeypatch):
+    def test_other_accounts_unaffected_and_success_clears_the_count(
+        self, app, ckan_config, monkeypatch
+    ):
         monkeypatch.setitem(ckan_config, f"{OPTION}.max_failures_per_address", 100)
         locked = ckan_factories.User(password=PASSWORD)
         other = ckan_factories.User(password=PASSWORD)
@@ -76,7 +79,9 @@ class TestPerAccount:
         other_worker = make_app()
         _login(other_worker, user["name"], "sai")
         assert _login(app, user["name"], PASSWORD).status_code == 429
-        assert any(k.startswith(b"angiang:login:lock:account:") for k in connect_to_redis().keys("*"))
+        assert any(
+            k.startswith(b"angiang:login:lock:account:") for k in connect_to_redis().keys("*")
+        )
 
 
 class TestPerAddress:
@@ -94,13 +99,33 @@ class TestPerAddress:
         users = [ckan_factories.User(password=PASSWORD) for _ in range(5)]
         for u in users:
             # the client may prepend anything; the proxy appends what it saw
-            _login(app, u["name"], "sai", REMOTE_ADDR="10.0.0.2",
-                   HTTP_X_FORWARDED_FOR=f"1.2.3.{len(u['name']) % 9}, 203.0.113.9")
+            _login(
+                app,
+                u["name"],
+                "sai",
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=f"1.2.3.{len(u['name']) % 9}, 203.0.113.9",
+            )
         fresh = ckan_factories.User(password=PASSWORD)
-        assert _login(app, fresh["name"], PASSWORD, REMOTE_ADDR="10.0.0.2",
-                      HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
-        assert _logged_in(_login(app, fresh["name"], PASSWORD, REMOTE_ADDR="10.0.0.2",
-                                 HTTP_X_FORWARDED_FOR="203.0.113.10"))
+        assert (
+            _login(
+                app,
+                fresh["name"],
+                PASSWORD,
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR="203.0.113.9",
+            ).status_code
+            == 429
+        )
+        assert _logged_in(
+            _login(
+                app,
+                fresh["name"],
+                PASSWORD,
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR="203.0.113.10",
+            )
+        )
 
 
 def test_throttling_can_be_turned_off(app, ckan_config, monkeypatch):

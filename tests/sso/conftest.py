@@ -1,17 +1,17 @@
 """Fixtures of the SSO tests: throwaway keys, a real pysaml2 IdP on
 127.0.0.1, the portal configured as its service provider, two agencies."""
+
 from __future__ import annotations
 
 import re
 import uuid
-from types import SimpleNamespace
 from html import unescape
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
+import ckan.model as model
 import pytest
 import requests
-
-import ckan.model as model
 
 from .idp import IdP
 from .keys import make_keypair
@@ -23,8 +23,11 @@ AGENCY_CODE = "000.00.01.H01"
 @pytest.fixture(scope="session")
 def sso_keys(tmp_path_factory):
     d = tmp_path_factory.mktemp("sso-keys")
-    return {"sp": make_keypair(d, "sp"), "idp": make_keypair(d, "idp"),
-            "rogue": make_keypair(d, "rogue")}
+    return {
+        "sp": make_keypair(d, "sp"),
+        "idp": make_keypair(d, "idp"),
+        "rogue": make_keypair(d, "rogue"),
+    }
 
 
 @pytest.fixture
@@ -46,8 +49,9 @@ def rogue_idp(sso_keys):
 def sso_config(ckan_config, monkeypatch, request, sso_keys, idp, tmp_path):
     names = ckan_config.get("ckan.plugins") or []
     names = names.split() if isinstance(names, str) else list(names)
-    monkeypatch.setitem(ckan_config, "ckan.plugins",
-                        names + [n for n in SSO_PLUGINS if n not in names])
+    monkeypatch.setitem(
+        ckan_config, "ckan.plugins", names + [n for n in SSO_PLUGINS if n not in names]
+    )
     metadata_file = tmp_path / "idp-metadata.xml"
     metadata_file.write_text(idp.metadata_xml(), encoding="utf-8")
     key, cert = sso_keys["sp"]
@@ -72,8 +76,9 @@ def clean_db(clean_db_with_migrations):
 def make_agency(name: str, code: str) -> SimpleNamespace:
     """An agency (organization with an agency code); its id and name, which
     stay readable after the test app's requests end the ORM session."""
-    group = model.Group(name=name, title=name.replace("-", " ").title(),
-                        type="organization", is_organization=True)
+    group = model.Group(
+        name=name, title=name.replace("-", " ").title(), type="organization", is_organization=True
+    )
     group.id = str(uuid.uuid4())
     group.state = "active"
     group.extras = {"agency_code": code}
@@ -84,8 +89,10 @@ def make_agency(name: str, code: str) -> SimpleNamespace:
 
 @pytest.fixture
 def agencies(sso_config, clean_db, clean_redis):
-    return {"so-tai-chinh": make_agency("so-tai-chinh", AGENCY_CODE),
-            "so-y-te": make_agency("so-y-te", "000.00.02.H01")}
+    return {
+        "so-tai-chinh": make_agency("so-tai-chinh", AGENCY_CODE),
+        "so-y-te": make_agency("so-y-te", "000.00.02.H01"),
+    }
 
 
 @pytest.fixture
@@ -121,8 +128,10 @@ class Browser:
         resp = requests.get(location, timeout=30)
         assert resp.status_code == 200, resp.text
         action = unescape(re.search(r'action="([^"]+)"', resp.text).group(1))
-        fields = {m.group(1): unescape(m.group(2))
-                  for m in re.finditer(r'name="([^"]+)" value="([^"]*)"', resp.text)}
+        fields = {
+            m.group(1): unescape(m.group(2))
+            for m in re.finditer(r'name="([^"]+)" value="([^"]*)"', resp.text)
+        }
         return action, fields
 
     def post(self, action: str, fields: dict):
@@ -141,12 +150,17 @@ def new_uid() -> str:
 def accounts() -> tuple:
     """Every user, membership and SSO link, to show a refused login changed none."""
     from sqlalchemy import select
+
     from ckanext.angiang.sso.tables import identity_table
+
     model.Session.expire_all()
-    users = sorted((u.name, u.email, u.fullname, u.state, u.password)
-                   for u in model.Session.query(model.User))
-    members = sorted((m.group_id, m.table_id, m.capacity, m.state)
-                     for m in model.Session.query(model.Member).filter_by(table_name="user"))
+    users = sorted(
+        (u.name, u.email, u.fullname, u.state, u.password) for u in model.Session.query(model.User)
+    )
+    members = sorted(
+        (m.group_id, m.table_id, m.capacity, m.state)
+        for m in model.Session.query(model.Member).filter_by(table_name="user")
+    )
     links = sorted(tuple(r) for r in model.Session.execute(select(identity_table)))
     return users, members, links
 

@@ -7,6 +7,7 @@ unsigned ``samlp.Response``) lets a test forge what a broken or hostile IdP
 would send, before the signatures are computed; ``IdP.sign`` chooses what is
 signed, ``IdP.tamper`` edits the signed XML. Every message is appended to ``IdP.log``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,11 +41,15 @@ class IdP:
         self.sso_url = f"{self.base}/sso"
         self.sp_metadata: str | None = None
         self._server: Server | None = None
-        self.person = {"uid": "nguyenvana", "email": "nguyenvana@angiang.gov.vn",
-                       "displayName": "Nguyễn Văn A", "agencyCode": "000.00.01.H01"}
+        self.person = {
+            "uid": "nguyenvana",
+            "email": "nguyenvana@angiang.gov.vn",
+            "displayName": "Nguyễn Văn A",
+            "agencyCode": "000.00.01.H01",
+        }
         self.sign = {"response": True, "assertion": True}
         self.mutate = None
-        self.tamper = None              # str -> str, applied after signing
+        self.tamper = None  # str -> str, applied after signing
         self.log: list[str] = []
         self.requests: list = []
         self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
@@ -55,17 +60,20 @@ class IdP:
             "entityid": self.entity_id,
             "key_file": self.key_file,
             "cert_file": self.cert_file,
-            "service": {"idp": {
-                "name": f"Test IdP {self.name}",
-                "endpoints": {
-                    "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(f"{self.base}/slo", BINDING_HTTP_REDIRECT)],
-                },
-                "want_authn_requests_signed": True,
-                "name_id_format": [NAMEID_FORMAT_PERSISTENT],
-                "policy": {"default": {"lifetime": {"minutes": 5},
-                                       "attribute_restrictions": None}},
-            }},
+            "service": {
+                "idp": {
+                    "name": f"Test IdP {self.name}",
+                    "endpoints": {
+                        "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
+                        "single_logout_service": [(f"{self.base}/slo", BINDING_HTTP_REDIRECT)],
+                    },
+                    "want_authn_requests_signed": True,
+                    "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                    "policy": {
+                        "default": {"lifetime": {"minutes": 5}, "attribute_restrictions": None}
+                    },
+                }
+            },
             "accepted_time_diff": 60,
             "delete_tmpfiles": True,
         }
@@ -86,7 +94,7 @@ class IdP:
         config.load(self.settings())
         self._server = Server(config=config)
 
-    def start(self) -> "IdP":
+    def start(self) -> IdP:
         self.thread.start()
         return self
 
@@ -100,13 +108,23 @@ class IdP:
         server = self._server
         sp_entity = request.issuer.text
         destination = request.assertion_consumer_service_url
-        name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.person["uid"],
-                         sp_name_qualifier=sp_entity, name_qualifier=self.entity_id)
+        name_id = NameID(
+            format=NAMEID_FORMAT_PERSISTENT,
+            text=self.person["uid"],
+            sp_name_qualifier=sp_entity,
+            name_qualifier=self.entity_id,
+        )
         identity = {k: [v] for k, v in self.person.items() if k != "uid" and v is not None}
         response = server.create_authn_response(
-            identity, request.id, destination, sp_entity, name_id=name_id,
+            identity,
+            request.id,
+            destination,
+            sp_entity,
+            name_id=name_id,
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
-            sign_response=False, sign_assertion=False)
+            sign_response=False,
+            sign_assertion=False,
+        )
         if self.mutate:
             self.mutate(response)
         signed = self.sign_response(response)
@@ -120,12 +138,17 @@ class IdP:
         to_sign = []
         if self.sign["assertion"]:
             response.assertion.signature = pre_signature_part(
-                response.assertion.id, sec.my_cert, 1,
-                sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+                response.assertion.id,
+                sec.my_cert,
+                1,
+                sign_alg=SIG_RSA_SHA256,
+                digest_alg=DIGEST_SHA256,
+            )
             to_sign.append((ASSERTION, response.assertion.id))
         if self.sign["response"]:
             response.signature = pre_signature_part(
-                response.id, sec.my_cert, 2, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+                response.id, sec.my_cert, 2, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
+            )
             to_sign.append((RESPONSE, response.id))
         xml = response.to_string().decode("utf-8")
         for node, node_id in to_sign:
@@ -135,29 +158,52 @@ class IdP:
     def logout_request_url(self, sp_entity: str, uid: str) -> str:
         """An IdP-initiated, signed LogoutRequest to the portal (HTTP-Redirect)."""
         destination = self._server.metadata.single_logout_service(
-            sp_entity, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
-        name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=uid,
-                         sp_name_qualifier=sp_entity, name_qualifier=self.entity_id)
-        _id, req = self._server.create_logout_request(destination, sp_entity,
-                                                      name_id=name_id, sign=False)
-        info = self._server.apply_binding(BINDING_HTTP_REDIRECT, str(req), destination,
-                                          relay_state="", sign=True, sigalg=SIG_RSA_SHA256)
+            sp_entity, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        name_id = NameID(
+            format=NAMEID_FORMAT_PERSISTENT,
+            text=uid,
+            sp_name_qualifier=sp_entity,
+            name_qualifier=self.entity_id,
+        )
+        _id, req = self._server.create_logout_request(
+            destination, sp_entity, name_id=name_id, sign=False
+        )
+        info = self._server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(req),
+            destination,
+            relay_state="",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
         self.log.append(f"IdP: logout request {req.id} for {uid} sent to {sp_entity}")
         return dict(info["headers"])["Location"]
 
     def logout_answer(self, query: dict) -> str:
         """Check a signed LogoutRequest (HTTP-Redirect); the URL of the answer."""
         req = self._server.parse_logout_request(
-            query["SAMLRequest"], BINDING_HTTP_REDIRECT, relay_state=query.get("RelayState"),
-            sigalg=query.get("SigAlg"), signature=query.get("Signature"))
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query.get("SigAlg"),
+            signature=query.get("Signature"),
+        )
         self.requests.append(req.message)
         self.log.append(f"IdP: logout request {req.message.id} for {req.message.name_id.text}")
         answer = self._server.create_logout_response(req.message, [BINDING_HTTP_REDIRECT])
         destination = self._server.metadata.single_logout_service(
-            req.message.issuer.text, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
-        info = self._server.apply_binding(BINDING_HTTP_REDIRECT, str(answer), destination,
-                                          relay_state="", response=True, sign=True,
-                                          sigalg=SIG_RSA_SHA256)
+            req.message.issuer.text, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        info = self._server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(answer),
+            destination,
+            relay_state="",
+            response=True,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
         return dict(info["headers"])["Location"]
 
 
@@ -184,16 +230,21 @@ def _handler(idp: IdP):
                     return self._send(200, idp.metadata_xml(), "application/samlmetadata+xml")
                 if url.path == "/sso":
                     req = idp._server.parse_authn_request(
-                        query["SAMLRequest"], BINDING_HTTP_REDIRECT,
-                        relay_state=query.get("RelayState"), sigalg=query.get("SigAlg"),
-                        signature=query.get("Signature"))
+                        query["SAMLRequest"],
+                        BINDING_HTTP_REDIRECT,
+                        relay_state=query.get("RelayState"),
+                        sigalg=query.get("SigAlg"),
+                        signature=query.get("Signature"),
+                    )
                     idp.requests.append(req.message)
                     idp.log.append(f"IdP: signed AuthnRequest {req.message.id} verified")
                     acs, saml = idp.authn_response(req.message)
-                    form = (f'<form method="post" action="{html.escape(acs)}">'
-                            f'<input type="hidden" name="SAMLResponse" value="{saml}"/>'
-                            f'<input type="hidden" name="RelayState" '
-                            f'value="{html.escape(query.get("RelayState", ""))}"/></form>')
+                    form = (
+                        f'<form method="post" action="{html.escape(acs)}">'
+                        f'<input type="hidden" name="SAMLResponse" value="{saml}"/>'
+                        f'<input type="hidden" name="RelayState" '
+                        f'value="{html.escape(query.get("RelayState", ""))}"/></form>'
+                    )
                     return self._send(200, form)
                 if url.path == "/slo":
                     return self._send(302, "", headers=[("Location", idp.logout_answer(query))])
@@ -201,4 +252,5 @@ def _handler(idp: IdP):
                 idp.log.append(f"IdP: refused {url.path}: {e!r}")
                 return self._send(400, f"refused: {e!r}", "text/plain")
             return self._send(404, "not found", "text/plain")
+
     return Handler

@@ -1,22 +1,24 @@
 """A whole SAML2 login against a real pysaml2 IdP on 127.0.0.1 (issue 14;
 Art. 7.5 single sign-on, Art. 13.2 / 14.2 agencies' accounts)."""
+
 from __future__ import annotations
 
 import logging
 import re
 
+import ckan.model as model
 import pytest
 import requests
-
-import ckan.model as model
 
 from .conftest import accounts, assert_refused
 
 
 def _capacity(user, agency):
-    member = (model.Session.query(model.Member)
-              .filter_by(group_id=agency.id, table_name="user", table_id=user.id,
-                         state="active").first())
+    member = (
+        model.Session.query(model.Member)
+        .filter_by(group_id=agency.id, table_name="user", table_id=user.id, state="active")
+        .first()
+    )
     return member.capacity if member else None
 
 
@@ -45,7 +47,8 @@ def sp_log():
 
 
 def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(
-        sso, agencies, app, sp_log):
+    sso, agencies, app, sp_log
+):
     resp = sso.login()
     assert resp.status_code == 302, resp.get_data(as_text=True)
     assert resp.headers["Location"].endswith("/organization/so-tai-chinh")
@@ -65,15 +68,18 @@ def test_first_login_creates_the_user_in_their_agency_and_lands_on_its_page(
 def test_a_later_login_updates_the_user_and_keeps_a_higher_role(sso, agencies):
     assert sso.login().status_code == 302
     user = model.User.by_email("nguyenvana@angiang.gov.vn")
-    member = (model.Session.query(model.Member)
-              .filter_by(group_id=agencies["so-tai-chinh"].id, table_id=user.id).one())
-    member.capacity = "admin"            # promoted in the portal by an agency admin
+    member = (
+        model.Session.query(model.Member)
+        .filter_by(group_id=agencies["so-tai-chinh"].id, table_id=user.id)
+        .one()
+    )
+    member.capacity = "admin"  # promoted in the portal by an agency admin
     model.Session.commit()
     sso.idp.person["displayName"] = "Nguyễn Văn An"
     assert sso.login().status_code == 302
     model.Session.expire_all()
     users = model.Session.query(model.User).filter(model.User.email == user.email).all()
-    assert [u.id for u in users] == [user.id]            # no second account
+    assert [u.id for u in users] == [user.id]  # no second account
     assert users[0].fullname == "Nguyễn Văn An"
     assert _capacity(users[0], agencies["so-tai-chinh"]) == "admin"
 
@@ -92,6 +98,7 @@ def test_moving_to_another_agency_moves_the_membership(sso, agencies):
 def test_an_unlinked_local_account_with_the_same_email_is_not_taken_over(sso):
     # someone registered a citizen account with the staff member's address first
     from ckan.tests import factories
+
     squatter = factories.User(name="squatter", email="nguyenvana@angiang.gov.vn")
     before = accounts()
     assert_refused(sso.login(), 409, "email_taken", "tài khoản cục bộ")
@@ -102,6 +109,7 @@ def test_an_unlinked_local_account_with_the_same_email_is_not_taken_over(sso):
 @pytest.mark.ckan_config("ckanext.angiang.sso.link_existing_by_email", "true")
 def test_linking_by_email_when_the_operator_allows_it(sso, agencies):
     from ckan.tests import factories
+
     local = factories.User(name="vana-local", email="nguyenvana@angiang.gov.vn")
     assert sso.login().status_code == 302
     model.Session.expire_all()
@@ -112,6 +120,7 @@ def test_linking_by_email_when_the_operator_allows_it(sso, agencies):
 
 def test_the_portal_metadata_is_signed_and_names_its_endpoints(sso, app):
     from saml2.md import entity_descriptor_from_string
+
     xml = app.get("/saml2/metadata").get_data(as_text=True)
     descriptor = entity_descriptor_from_string(xml)
     assert descriptor.signature is not None

@@ -1,5 +1,6 @@
 """Every SAML response the portal must refuse: a clear Vietnamese page, a 4xx
 status, and no account created or changed (issue 14, item 2)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,11 @@ from .conftest import accounts, assert_refused
 
 def _assertion_times(response, shift: dt.timedelta):
     """Every time of the response and its assertion moved by ``shift``."""
+
     def moved(value):
         t = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ") + shift
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     a = response.assertion
     response.issue_instant = moved(response.issue_instant)
     a.issue_instant = moved(a.issue_instant)
@@ -45,7 +48,9 @@ def test_tampered_assertion(sso):
     # a member of one agency rewrites the signed agency code to get into another
     before = accounts()
     sso.idp.tamper = lambda xml: xml.replace("000.00.01.H01", "000.00.02.H01")
-    assert_refused(sso.login(), 400, "bad_signature", "Chữ ký số của phản hồi đăng nhập không hợp lệ")
+    assert_refused(
+        sso.login(), 400, "bad_signature", "Chữ ký số của phản hồi đăng nhập không hợp lệ"
+    )
     assert accounts() == before
 
 
@@ -67,8 +72,10 @@ def test_assertion_for_another_audience(sso):
     before = accounts()
 
     def other_audience(response):
-        response.assertion.conditions.audience_restriction[0].audience[0].text = \
-            "https://another-portal.example/saml2/metadata"
+        response.assertion.conditions.audience_restriction[0].audience[
+            0
+        ].text = "https://another-portal.example/saml2/metadata"
+
     sso.idp.mutate = other_audience
     assert_refused(sso.login(), 400, "audience", "cấp cho một dịch vụ khác")
     assert accounts() == before
@@ -115,8 +122,9 @@ def test_idp_not_in_the_metadata(sso, rogue_idp):
     before = accounts()
     rogue_idp.sso_url = sso.idp.sso_url
     rogue_idp.trust(sso.app.get("/saml2/metadata").get_data(as_text=True))
-    assert_refused(sso.login(at=rogue_idp), 403, "unknown_idp",
-                   "nhà cung cấp định danh mà Cổng không tin cậy")
+    assert_refused(
+        sso.login(at=rogue_idp), 403, "unknown_idp", "nhà cung cấp định danh mà Cổng không tin cậy"
+    )
     assert accounts() == before
 
 

@@ -10,17 +10,18 @@ government: departments merged, district level abolished, communes merged).
 * **rename** an agency: new ``name`` and/or ``title``; the old name joins
   ``former_names`` (redirect), children and search entries follow.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Iterable
-
-import sqlalchemy as sa
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.lib import search
 
 log = logging.getLogger(__name__)
@@ -72,19 +73,24 @@ _CAPACITY_RANK = {"member": 0, "editor": 1, "admin": 2}
 def _move_members(src: model.Group, target: model.Group) -> None:
     """Staff of a merged agency become staff of the target with the same
     role (the higher one when they already belong to it)."""
+
     def members(group):
         return {
             m.table_id: m
             for m in model.Session.query(model.Member).filter(
-                model.Member.group_id == group.id, model.Member.table_name == "user",
-                model.Member.state == "active")
+                model.Member.group_id == group.id,
+                model.Member.table_name == "user",
+                model.Member.state == "active",
+            )
         }
+
     existing = members(target)
     for user_id, m in members(src).items():
         have = existing.get(user_id)
         if have is None:
-            model.Session.add(model.Member(group=target, table_id=user_id, table_name="user",
-                                           capacity=m.capacity))
+            model.Session.add(
+                model.Member(group=target, table_id=user_id, table_name="user", capacity=m.capacity)
+            )
         elif _CAPACITY_RANK.get(m.capacity, 0) > _CAPACITY_RANK.get(have.capacity, 0):
             have.capacity = m.capacity
 
@@ -93,8 +99,9 @@ def _delete(group: model.Group) -> None:
     """What ``organization_delete`` does, without its commit (the merge
     commits once, at the end)."""
     for member in model.Session.query(model.Member).filter(
-            sa.or_(model.Member.table_id == group.id, model.Member.group_id == group.id),
-            model.Member.state == "active"):
+        sa.or_(model.Member.table_id == group.id, model.Member.group_id == group.id),
+        model.Member.state == "active",
+    ):
         member.delete()
     group.delete()
     for item in p.PluginImplementations(p.IOrganizationController):
@@ -139,16 +146,32 @@ def merge(context: dict[str, Any], sources: list[str], target_ref: str) -> dict[
                 # defer_commit unless return_id_only is set too; it then skips
                 # marking the dataset changed, which the activity plugin needs
                 # to record the move in the dataset's history (deferred too).
-                patch_context = {"user": user, "ignore_auth": True,
-                                 "defer_commit": True, "return_id_only": True,
-                                 "changed_entities": {"packages": {pid}}}
+                patch_context = {
+                    "user": user,
+                    "ignore_auth": True,
+                    "defer_commit": True,
+                    "return_id_only": True,
+                    "changed_entities": {"packages": {pid}},
+                }
                 try:
-                    tk.get_action("package_patch")(patch_context, {"id": pid, "owner_org": target.id})
+                    tk.get_action("package_patch")(
+                        patch_context, {"id": pid, "owner_org": target.id}
+                    )
                 except tk.ValidationError as e:
                     pkg = model.Package.get(pid)
-                    raise tk.ValidationError({"sources": [
-                        _('Dataset "{dataset}" of {agency} cannot be moved: {errors}').format(
-                            dataset=pkg.name if pkg else pid, agency=src.name, errors=e.error_dict)]})
+                    raise tk.ValidationError(
+                        {
+                            "sources": [
+                                _(
+                                    'Dataset "{dataset}" of {agency} cannot be moved: {errors}'
+                                ).format(
+                                    dataset=pkg.name if pkg else pid,
+                                    agency=src.name,
+                                    errors=e.error_dict,
+                                )
+                            ]
+                        }
+                    ) from None
                 moved.append(pid)
         model.Session.flush()
         for src in source_orgs:
@@ -170,7 +193,9 @@ def merge(context: dict[str, Any], sources: list[str], target_ref: str) -> dict[
     }
 
 
-def rename(context: dict[str, Any], ref: str, new_name: str | None, new_title: str | None) -> dict[str, Any]:
+def rename(
+    context: dict[str, Any], ref: str, new_name: str | None, new_title: str | None
+) -> dict[str, Any]:
     org = _org(ref, "id")
     old_name = org.name
     patch: dict[str, Any] = {"id": org.id}
@@ -182,15 +207,21 @@ def rename(context: dict[str, Any], ref: str, new_name: str | None, new_title: s
         patch["former_names"] = json.dumps([n for n in dict.fromkeys(names) if n != new_name])
     if len(patch) == 1:
         raise tk.ValidationError({"name": [_("Give a new name or a new title.")]})
-    patch_context = {"user": context.get("user"), "ignore_auth": True,
-                     "angiang_agency_history": True}
+    patch_context = {
+        "user": context.get("user"),
+        "ignore_auth": True,
+        "angiang_agency_history": True,
+    }
     result = tk.get_action("organization_patch")(patch_context, patch)
     if result["name"] != old_name:
         _repoint_children(old_name, result["name"])
         model.repo.commit()
     _reindex(_dataset_ids(org))
-    return {"name": result["name"], "title": result["title"],
-            "former_names": former_names(model.Group.get(result["id"]))}
+    return {
+        "name": result["name"],
+        "title": result["title"],
+        "former_names": former_names(model.Group.get(result["id"])),
+    }
 
 
 def redirect_target(name: str) -> model.Group | None:

@@ -1,11 +1,11 @@
 """The agency tree page (``/agencies``) and redirects from the URL of a
 merged or renamed agency to the agency that replaced it."""
-from __future__ import annotations
 
-from flask import Blueprint, redirect, request
+from __future__ import annotations
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from flask import Blueprint, redirect, request
 
 from ckanext.angiang.agencies import merge, tree
 

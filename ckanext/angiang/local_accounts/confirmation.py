@@ -2,9 +2,11 @@
 
 A person who registers (anonymous ``user_create``: the registration form or
 the API) gets a ``pending`` account and an e-mail with a link; the account
-becomes active when the link is opened. Accounts created by a sysadmin, by
-SSO or by the portal's own commands are active at once.
+becomes active when the link is opened; so does an account a signed-in
+non-sysadmin creates. Accounts created by a sysadmin, by SSO or by the
+portal's own commands are active at once.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -19,24 +21,31 @@ log = logging.getLogger(__name__)
 
 
 def is_self_registration(context: dict) -> bool:
+    """Whether the new account must confirm its e-mail: every account made by
+    anyone but a sysadmin (or the portal itself), including one made by a
+    signed-in citizen, who cannot vouch for somebody else's address."""
     if context.get("ignore_auth"):
         return False
     user = context.get("user")
-    return not user or model.User.get(user) is None
+    actor = model.User.get(user) if user else None
+    return actor is None or not actor.sysadmin
 
 
 def send_confirmation(user: model.User) -> None:
     user.reset_key = mailer.make_key()
     model.Session.commit()
-    link = tk.url_for("angiang_accounts.confirm", id=user.id, key=user.reset_key,
-                      qualified=True)
+    link = tk.url_for("angiang_accounts.confirm", id=user.id, key=user.reset_key, qualified=True)
     site = tk.config.get("ckan.site_title")
-    body = "\n\n".join([
-        _("Hello {name},").format(name=user.fullname or user.name),
-        _("You registered an account on {site}. Open this link to activate it:").format(site=site),
-        link,
-        _("If you did not register, ignore this e-mail: the account stays inactive."),
-    ])
+    body = "\n\n".join(
+        [
+            _("Hello {name},").format(name=user.fullname or user.name),
+            _("You registered an account on {site}. Open this link to activate it:").format(
+                site=site
+            ),
+            link,
+            _("If you did not register, ignore this e-mail: the account stays inactive."),
+        ]
+    )
     mailer.mail_user(user, _("Confirm your account on {site}").format(site=site), body)
 
 
@@ -66,8 +75,14 @@ def user_create(up_func, context, data_dict):
 def confirm(user_id: str, key: str | None) -> model.User | None:
     """Activate the pending account ``user_id`` if ``key`` is its key."""
     user = model.User.get(user_id)
-    if (user is None or user.state != model.State.PENDING or not key or not key.isascii()
-            or not user.reset_key or not hmac.compare_digest(key, user.reset_key)):
+    if (
+        user is None
+        or user.state != model.State.PENDING
+        or not key
+        or not key.isascii()
+        or not user.reset_key
+        or not hmac.compare_digest(key, user.reset_key)
+    ):
         return None
     user.state = model.State.ACTIVE
     user.reset_key = None

@@ -1,6 +1,7 @@
 """The password policy, as CKAN's ``user_password_validator`` (the name the
 user schemas ask for, so registration, profile edit and password reset all
 apply it)."""
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,13 @@ from ckan.plugins.toolkit import _
 
 # Passwords people pick first (international and Vietnamese); the length rule
 # already stops the shorter ones.
-COMMON = frozenset("""
+COMMON = frozenset(
+    """
 password123 password1234 1234567890 12345678910 123456789a 0123456789 qwerty1234
 qwertyuiop abc1234567 iloveyou123 matkhau123 matkhau1234 anhyeuem123 anhyeuem1
 123456789abc admin12345 administrator 1q2w3e4r5t zaq12wsxcde vietnam123 angiang123
-""".split())
+""".split()
+)
 
 
 def problems(password: str, name: str = "", email: str = "") -> list[str]:
@@ -44,8 +47,11 @@ def angiang_password_validator(key, data, errors, context):
         return
     name = data.get(("name",))
     email = data.get(("email",))
-    errors[key].extend(problems(value, name if isinstance(name, str) else "",
-                                email if isinstance(email, str) else ""))
+    errors[key].extend(
+        problems(
+            value, name if isinstance(name, str) else "", email if isinstance(email, str) else ""
+        )
+    )
 
 
 def get_validators():

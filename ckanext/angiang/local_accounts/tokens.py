@@ -1,5 +1,6 @@
 """API tokens with an expiry (CKAN's ``expire_api_token`` plugin sets it):
 no token lives longer than ``ckanext.angiang.accounts.api_token_max_days``."""
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -19,4 +20,5 @@ def angiang_api_token_lifetime(key, data, errors, context):
     days = tk.config.get("ckanext.angiang.accounts.api_token_max_days")
     if seconds > days * 86400:
         errors[("expires_in",)].append(
-            _("An API token may live at most {days} days.").format(days=days))
+            _("An API token may live at most {days} days.").format(days=days)
+        )

@@ -5,6 +5,7 @@ SECRET_KEY); recovery codes only as SHA-256 hashes. A TOTP code is accepted
 once: the step it belongs to is recorded, and an older or equal step is
 refused, in every process (the row is locked while checking).
 """
+
 from __future__ import annotations
 
 import base64
@@ -13,16 +14,16 @@ import hashlib
 import secrets
 import time
 
+import ckan.model as model
+import ckan.plugins.toolkit as tk
 import pyotp
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
-import ckan.model as model
-import ckan.plugins.toolkit as tk
-
 metadata = sa.MetaData()
 totp_table = sa.Table(
-    "angiang_totp", metadata,
+    "angiang_totp",
+    metadata,
     sa.Column("user_id", sa.UnicodeText, primary_key=True),
     sa.Column("secret", sa.UnicodeText, nullable=False),
     sa.Column("confirmed", sa.Boolean, nullable=False),
@@ -30,7 +31,8 @@ totp_table = sa.Table(
     sa.Column("created", sa.DateTime),
 )
 recovery_table = sa.Table(
-    "angiang_recovery_code", metadata,
+    "angiang_recovery_code",
+    metadata,
     sa.Column("user_id", sa.UnicodeText, primary_key=True),
     sa.Column("code_hash", sa.UnicodeText, primary_key=True),
     sa.Column("used", sa.DateTime),
@@ -55,12 +57,19 @@ def required(user: model.User) -> bool:
     if "sysadmin" in roles and user.sysadmin:
         return True
     if "agency_admin" in roles:
-        return (model.Session.query(model.Member)
-                .join(model.Group, model.Group.id == model.Member.group_id)
-                .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
-                        model.Member.state == "active", model.Member.capacity == "admin",
-                        model.Group.is_organization.is_(True),
-                        model.Group.state == "active").first()) is not None
+        return (
+            model.Session.query(model.Member)
+            .join(model.Group, model.Group.id == model.Member.group_id)
+            .filter(
+                model.Member.table_name == "user",
+                model.Member.table_id == user.id,
+                model.Member.state == "active",
+                model.Member.capacity == "admin",
+                model.Group.is_organization.is_(True),
+                model.Group.state == "active",
+            )
+            .first()
+        ) is not None
     return False
 
 
@@ -84,16 +93,23 @@ def pending_secret(user_id: str) -> str:
     secret = pyotp.random_base32()
     token = _fernet().encrypt(secret.encode()).decode()
     model.Session.execute(sa.delete(totp_table).where(totp_table.c.user_id == user_id))
-    model.Session.execute(totp_table.insert().values(
-        user_id=user_id, secret=token, confirmed=False, last_step=0,
-        created=dt.datetime.utcnow()))
+    model.Session.execute(
+        totp_table.insert().values(
+            user_id=user_id,
+            secret=token,
+            confirmed=False,
+            last_step=0,
+            created=dt.datetime.utcnow(),
+        )
+    )
     model.Session.commit()
     return secret
 
 
 def provisioning_uri(user: model.User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(
-        name=user.email or user.name, issuer_name=tk.config.get("ckan.site_title"))
+        name=user.email or user.name, issuer_name=tk.config.get("ckan.site_title")
+    )
 
 
 def _matching_step(secret: str, code: str) -> int | None:
@@ -101,7 +117,7 @@ def _matching_step(secret: str, code: str) -> int | None:
     if not (code.isascii() and code.isdigit() and len(code) == 6):  # "１２３" too is isdigit()
         return None
     totp, now = pyotp.TOTP(secret), int(time.time())
-    for offset in (0, -1, 1):      # one step of clock drift either way
+    for offset in (0, -1, 1):  # one step of clock drift either way
         step = now // STEP + offset
         if secrets.compare_digest(totp.at(step * STEP), code):
             return step
@@ -118,11 +134,12 @@ def verify(user_id: str, code: str) -> bool:
         secret = _fernet().decrypt(row.secret.encode()).decode()
         step = _matching_step(secret, code)
         if step is not None and step > row.last_step:
-            model.Session.execute(totp_table.update().where(
-                totp_table.c.user_id == user_id).values(last_step=step))
+            model.Session.execute(
+                totp_table.update().where(totp_table.c.user_id == user_id).values(last_step=step)
+            )
             return True
         return use_recovery_code(user_id, code)
-    except InvalidToken:      # SECRET_KEY changed: the secret cannot be read
+    except InvalidToken:  # SECRET_KEY changed: the secret cannot be read
         return False
     finally:
         model.Session.commit()
@@ -138,16 +155,21 @@ def confirm(user_id: str, code: str) -> list[str] | None:
     if step is None:
         model.Session.rollback()
         return None
-    model.Session.execute(totp_table.update().where(totp_table.c.user_id == user_id)
-                          .values(confirmed=True, last_step=step))
+    model.Session.execute(
+        totp_table.update()
+        .where(totp_table.c.user_id == user_id)
+        .values(confirmed=True, last_step=step)
+    )
     return new_recovery_codes(user_id)
 
 
 def new_recovery_codes(user_id: str) -> list[str]:
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
     model.Session.execute(sa.delete(recovery_table).where(recovery_table.c.user_id == user_id))
-    model.Session.execute(recovery_table.insert(), [
-        {"user_id": user_id, "code_hash": _hash(c), "used": None} for c in codes])
+    model.Session.execute(
+        recovery_table.insert(),
+        [{"user_id": user_id, "code_hash": _hash(c), "used": None} for c in codes],
+    )
     model.Session.commit()
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
@@ -155,8 +177,13 @@ def new_recovery_codes(user_id: str) -> list[str]:
 def use_recovery_code(user_id: str, code: str) -> bool:
     if not code or len(code) > 32:
         return False
-    result = model.Session.execute(recovery_table.update().where(
-        recovery_table.c.user_id == user_id,
-        recovery_table.c.code_hash == _hash(code),
-        recovery_table.c.used.is_(None)).values(used=dt.datetime.utcnow()))
+    result = model.Session.execute(
+        recovery_table.update()
+        .where(
+            recovery_table.c.user_id == user_id,
+            recovery_table.c.code_hash == _hash(code),
+            recovery_table.c.used.is_(None),
+        )
+        .values(used=dt.datetime.utcnow())
+    )
     return result.rowcount == 1

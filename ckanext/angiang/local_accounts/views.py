@@ -1,11 +1,11 @@
 """The e-mail confirmation link and the two-factor set-up page."""
-from __future__ import annotations
 
-from flask import Blueprint, request
+from __future__ import annotations
 
 import ckan.lib.helpers as h
 import ckan.plugins.toolkit as tk
 from ckan.plugins.toolkit import _
+from flask import Blueprint, request
 
 from ckanext.angiang.local_accounts import confirmation, twofactor
 
@@ -21,6 +21,5 @@ def confirm(id: str):
 def get_blueprints():
     bp = Blueprint("angiang_accounts", __name__)
     bp.add_url_rule("/user/confirm/<id>", "confirm", confirm)
-    bp.add_url_rule("/user/2fa/setup", "twofactor", twofactor.setup_page,
-                    methods=["GET", "POST"])
+    bp.add_url_rule("/user/2fa/setup", "twofactor", twofactor.setup_page, methods=["GET", "POST"])
     return [bp]

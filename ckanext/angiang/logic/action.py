@@ -1,4 +1,5 @@
 """Actions of the ``angiang_schema`` plugin: check -> validate -> act."""
+
 from __future__ import annotations
 
 import re
@@ -96,6 +97,8 @@ def angiang_license_create(context, data_dict):
         "terms_vi": terms_vi,
         "terms_en": terms_en,
     }
+    # What the DCAT catalogue states about it (ADMS types, rights statement).
+    item.update(licenses.facts(item))
     items = licenses.extra_licenses() + [item]
     licenses.save_extra_licenses(items)
     model.repo.commit()
@@ -111,13 +114,26 @@ def angiang_license_delete(context, data_dict):
     items = licenses.extra_licenses()
     if lid not in [i["id"] for i in items]:
         if lid in licenses.register().keys():
-            raise tk.ValidationError({"id": [_("Licences of the portal's licence file cannot be deleted here.")]})
+            raise tk.ValidationError(
+                {"id": [_("Licences of the portal's licence file cannot be deleted here.")]}
+            )
         raise tk.ObjectNotFound(_("Licence not found"))
-    used = model.Session.query(model.Package.name).filter(
-        model.Package.license_id == lid, model.Package.state != "deleted").limit(5).all()
+    used = (
+        model.Session.query(model.Package.name)
+        .filter(model.Package.license_id == lid, model.Package.state != "deleted")
+        .limit(5)
+        .all()
+    )
     if used:
-        raise tk.ValidationError({"id": [_("The licence is used by datasets: {names}").format(
-            names=", ".join(r[0] for r in used))]})
+        raise tk.ValidationError(
+            {
+                "id": [
+                    _("The licence is used by datasets: {names}").format(
+                        names=", ".join(r[0] for r in used)
+                    )
+                ]
+            }
+        )
     licenses.save_extra_licenses([i for i in items if i["id"] != lid])
     model.repo.commit()
     licenses.register().invalidate()
@@ -166,14 +182,27 @@ def bulk_update_public(original_action, context, data_dict):
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(_("Agency not found"))
     missing = (
-        model.Session.query(model.Package)
-        .filter(model.Package.id.in_(ids) | model.Package.name.in_(ids))
-        .filter(model.Package.owner_org == org.id)
-        .all()
-    ) if ids else []
+        (
+            model.Session.query(model.Package)
+            .filter(model.Package.id.in_(ids) | model.Package.name.in_(ids))
+            .filter(model.Package.owner_org == org.id)
+            .all()
+        )
+        if ids
+        else []
+    )
     refused = [p.name for p in missing if (p.extras or {}).get("no_state_secret") != "true"]
     if refused:
-        raise tk.ValidationError({"no_state_secret": [_(
-            "Confirm that the dataset contains no state secret before making it "
-            "public (Art. 9.6), or keep it private.") + " " + ", ".join(refused)]})
+        raise tk.ValidationError(
+            {
+                "no_state_secret": [
+                    _(
+                        "Confirm that the dataset contains no state secret before making it "
+                        "public (Art. 9.6), or keep it private."
+                    )
+                    + " "
+                    + ", ".join(refused)
+                ]
+            }
+        )
     return original_action(context, data_dict)

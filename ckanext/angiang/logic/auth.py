@@ -1,6 +1,7 @@
 """Auth functions of the ``angiang_schema`` plugin. Sysadmins (the DIC) pass
 every check before these run; everything else reuses CKAN's organization
 roles (Art. 8.2), so nothing here grants agency staff extra rights."""
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk

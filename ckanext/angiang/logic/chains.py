@@ -1,11 +1,13 @@
 """The chained actions and auth functions of the ``angiang`` plugin: the
 portal-wide rules on what CKAN core's own actions read and reveal (issue 17,
 items 7 and 8). Each module names what it chains in ``__all__``."""
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -32,12 +34,15 @@ def _around(outer: Callable[..., Any], inner: Callable[..., Any]) -> Callable[..
     """One chained auth function running ``outer`` around ``inner`` (a plugin
     registers one function per name): ``outer``'s ``next_auth`` is ``inner``
     chained to CKAN's own."""
+
     @tk.chained_auth_function
     def chained(next_auth, context, data_dict):
         return outer(functools.partial(inner, next_auth), context, data_dict)
+
     chained.__name__ = outer.__name__
     chained.auth_allow_anonymous_access = any(
-        getattr(f, "auth_allow_anonymous_access", False) for f in (outer, inner))
+        getattr(f, "auth_allow_anonymous_access", False) for f in (outer, inner)
+    )
     return chained
 
 

@@ -14,9 +14,10 @@ API, the form's error summary on pages) instead of a 500:
   (``IN ('a', 'b', ...)`` over its characters, or an SQL error), and the
   access check comes before anything is read.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
@@ -41,13 +42,29 @@ _TRUE = {"true", "1", "yes", "on", "t", "y"}
 _FALSE = {"false", "0", "no", "off", "f", "n", ""}
 SEARCH_BOOLEANS = ("include_private", "include_drafts", "include_deleted", "use_default_schema")
 #: package_search parameters read as one value (a string or a number)
-SEARCH_SCALARS = ("q", "fq", "sort", "rows", "start", "defType", "mm", "qf", "q.op",
-                  "facet", "facet.limit", "facet.mincount", "fl", "df", "bf", "pf")
+SEARCH_SCALARS = (
+    "q",
+    "fq",
+    "sort",
+    "rows",
+    "start",
+    "defType",
+    "mm",
+    "qf",
+    "q.op",
+    "facet",
+    "facet.limit",
+    "facet.mincount",
+    "fl",
+    "df",
+    "bf",
+    "pf",
+)
 #: package_search parameters that are lists of strings (or one string)
 SEARCH_LISTS = ("fq_list", "facet.field")
 
 
-def _boolean(value: Any) -> Optional[bool]:
+def _boolean(value: Any) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, str)) and str(value).strip().lower() in _TRUE | _FALSE:
@@ -95,6 +112,7 @@ def package_search(original_action, context, data_dict):
 
 # --- shapes of nested fields --------------------------------------------------
 
+
 def shape_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
     """Errors for every key of ``data`` whose ``schema`` entry is a
     sub-schema (a dict) but whose value is not a list of objects, at any
@@ -112,8 +130,12 @@ def shape_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
         for item in value:
             nested = shape_errors(sub, item)
             if nested:
-                errors[key] = _field_error(key, _("Expecting a list of objects.") + " " + ", ".join(
-                    f"{k}: {' '.join(map(str, v))}" for k, v in sorted(nested.items())))
+                errors[key] = _field_error(
+                    key,
+                    _("Expecting a list of objects.")
+                    + " "
+                    + ", ".join(f"{k}: {' '.join(map(str, v))}" for k, v in sorted(nested.items())),
+                )
                 break
     return errors
 
@@ -160,12 +182,15 @@ def _group_chain(is_org: bool, create: bool):
         schema = context.get("schema")
         if schema is None:
             kind = data_dict.get("type") if isinstance(data_dict.get("type"), str) else None
-            plugin = lib_plugins.lookup_group_plugin(kind or ("organization" if is_org else "group"))
+            plugin = lib_plugins.lookup_group_plugin(
+                kind or ("organization" if is_org else "group")
+            )
             schema = plugin.create_group_schema() if create else plugin.update_group_schema()
         errors = shape_errors(schema, data_dict)
         if errors:
             raise tk.ValidationError(errors)
         return original_action(context, data_dict)
+
     return chained
 
 
@@ -176,6 +201,7 @@ group_update = _group_chain(False, False)
 
 
 # --- bulk updates -------------------------------------------------------------
+
 
 def check_bulk_update(action: str, context, data_dict) -> list[str]:
     """Access first, then the parameters; returns the dataset ids."""
@@ -194,6 +220,7 @@ def _bulk_chain(action: str):
     def chained(original_action, context, data_dict):
         check_bulk_update(action, context, data_dict)
         return original_action(context, data_dict)
+
     chained.__name__ = action
     return chained
 

@@ -17,17 +17,20 @@ draft rule of Art. 8.2) applies here too:
   tags that at least one public, active dataset carries (a vocabulary's tags
   are its published list of terms and stay listed).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional
-
-import sqlalchemy as sa
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan.lib.dictization import model_dictize, table_dictize
 from ckan.lib.plugins import get_permission_labels
+from ckan.model.misc import escape_sql_like_special_characters
 
 _ = tk._
 
@@ -46,17 +49,20 @@ __all__ = [
 ]
 
 #: The chained actions that the ``activity`` plugin defines.
-ACTIVITY_ACTIONS = ("user_activity_list", "recently_changed_packages_activity_list",
-                    "dashboard_activity_list", "group_activity_list",
-                    "organization_activity_list")
+ACTIVITY_ACTIONS = (
+    "user_activity_list",
+    "recently_changed_packages_activity_list",
+    "dashboard_activity_list",
+    "group_activity_list",
+    "organization_activity_list",
+)
 
-#: Rounds of refilling an activity page whose items were dropped.
-_REFILL_ROUNDS = 10
-#: What core's tag search is asked for when this module filters its result.
-_ALL = 1_000_000
+#: Chunks of the unfiltered activity stream read for one page (a page far
+#: down a stream of many hidden activities may come back short).
+_SCAN_ROUNDS = 50
 
 
-def _user(context) -> Optional[model.User]:
+def _user(context) -> model.User | None:
     user = context.get("auth_user_obj")
     if user is None and context.get("user"):
         user = model.User.get(context["user"])
@@ -79,11 +85,11 @@ def readable_dataset_ids(context, ids: Iterable[str]) -> set[str]:
         return {pkg.id for pkg in packages}
     labels = get_permission_labels()
     user_labels = set(labels.get_user_dataset_labels(_user(context)))
-    return {pkg.id for pkg in packages
-            if user_labels.intersection(labels.get_dataset_labels(pkg))}
+    return {pkg.id for pkg in packages if user_labels.intersection(labels.get_dataset_labels(pkg))}
 
 
 # --- member_list --------------------------------------------------------------
+
 
 @tk.chained_action
 @tk.side_effect_free
@@ -99,6 +105,7 @@ def member_list(original_action, context, data_dict):
 
 # --- activity streams ---------------------------------------------------------
 
+
 def _about_dataset(activity: dict[str, Any]) -> bool:
     """Activities whose object is a dataset: ``new|changed|deleted package``
     and the resource (view) activities, which name the dataset too."""
@@ -111,8 +118,10 @@ def _public_deleted_ids(ids: set[str]) -> set[str]:
     if not ids:
         return set()
     rows = model.Session.query(model.Package.id).filter(
-        model.Package.id.in_(ids), model.Package.state == "deleted",
-        model.Package.private.is_(False))
+        model.Package.id.in_(ids),
+        model.Package.state == "deleted",
+        model.Package.private.is_(False),
+    )
     return {r[0] for r in rows}
 
 
@@ -121,16 +130,24 @@ def _activity_filter(context) -> Callable[[list[dict[str, Any]]], list[dict[str,
     ``* package`` activities of a public dataset since deleted (CKAN already
     filtered those by the labels they were written with); drops those of
     purged, private and draft datasets."""
+
     def keep(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        ids = {a.get("object_id") for a in activities if _about_dataset(a)}
-        if not ids:
+        about = [a.get("object_id") for a in activities if _about_dataset(a)]
+        if not about:
             return activities
+        ids = {str(i) for i in about if i}  # one without an id is dropped below
         readable = readable_dataset_ids(context, ids)
         deleted = _public_deleted_ids(ids - readable)
-        return [a for a in activities
-                if not _about_dataset(a) or a.get("object_id") in readable
-                or (a.get("object_id") in deleted
-                    and (a.get("activity_type") or "").endswith("package"))]
+        return [
+            a
+            for a in activities
+            if not _about_dataset(a)
+            or a.get("object_id") in readable
+            or (
+                a.get("object_id") in deleted and (a.get("activity_type") or "").endswith("package")
+            )
+        ]
+
     return keep
 
 
@@ -145,21 +162,29 @@ def _page_size(data_dict) -> int:
 
 def _filtered_stream(original_action, context, data_dict):
     """The stream CKAN returns, without the activities the caller may not
-    read; a page that lost items is refilled from the next ones, so paging
-    still works."""
+    read, paged over what the caller sees: ``offset`` counts visible
+    activities, so consecutive pages neither repeat nor skip one (a page
+    refilled from the following activities used to repeat them on the next
+    page). The unfiltered stream is read from its start in chunks of
+    ``ckan.activity_list_limit_max``, at most :data:`_SCAN_ROUNDS` of them."""
     keep = _activity_filter(context)
-    batch = original_action(dict(context), data_dict)
-    kept = keep(batch)
-    if len(kept) == len(batch):
-        return kept
     size = _page_size(data_dict)
     offset = tk.asint(data_dict.get("offset") or 0)
-    rounds = 0
-    while len(batch) >= size and len(kept) < size and rounds < _REFILL_ROUNDS:
-        offset += len(batch)
-        batch = original_action(dict(context), dict(data_dict, offset=offset, limit=size))
-        kept.extend(keep(batch))
-        rounds += 1
+    chunk = size if offset == 0 else tk.asint(tk.config.get("ckan.activity_list_limit_max"))
+    kept: list[dict[str, Any]] = []
+    raw = 0
+    for _round in range(_SCAN_ROUNDS):
+        batch = original_action(dict(context), dict(data_dict, offset=raw, limit=chunk))
+        visible = keep(batch)
+        if offset >= len(visible):
+            offset -= len(visible)
+        else:
+            kept.extend(visible[offset:])
+            offset = 0
+        if len(kept) >= size or len(batch) < chunk:
+            break
+        raw += len(batch)
+        chunk = tk.asint(tk.config.get("ckan.activity_list_limit_max"))
     return kept[:size]
 
 
@@ -168,6 +193,7 @@ def _stream(name: str):
     @tk.side_effect_free
     def chained(original_action, context, data_dict):
         return _filtered_stream(original_action, context, data_dict)
+
     chained.__name__ = name
     chained.__doc__ = f"CKAN's ``{name}`` without activities of datasets the caller may not read."
     return chained
@@ -190,20 +216,25 @@ def dataset_purge(original_action, context, data_dict):
         from ckanext.activity.model import Activity
 
         model.Session.query(Activity).filter(Activity.object_id == pkg.id).delete(
-            synchronize_session=False)
+            synchronize_session=False
+        )
         model.repo.commit()
     return result
 
 
 # --- tags ---------------------------------------------------------------------
 
+
 def _public_tag_ids() -> sa.Select:
     """Ids of the tags carried by at least one public, active dataset."""
     return (
         sa.select(model.PackageTag.tag_id)
         .join(model.Package, model.Package.id == model.PackageTag.package_id)
-        .where(model.PackageTag.state == "active", model.Package.state == "active",
-               model.Package.private.is_(False))
+        .where(
+            model.PackageTag.state == "active",
+            model.Package.state == "active",
+            model.Package.private.is_(False),
+        )
     )
 
 
@@ -213,8 +244,10 @@ def _public_tag_names(names: Iterable[str]) -> set[str]:
     if not names:
         return set()
     q = model.Session.query(model.Tag.name).filter(
-        model.Tag.name.in_(names), model.Tag.id.in_(_public_tag_ids()),
-        model.Tag.vocabulary_id.is_(None))
+        model.Tag.name.in_(names),
+        model.Tag.id.in_(_public_tag_ids()),
+        model.Tag.vocabulary_id.is_(None),
+    )
     return {r[0] for r in q}
 
 
@@ -224,53 +257,97 @@ def _unfiltered(context, data_dict) -> bool:
     return _is_sysadmin(context) or bool(data_dict.get("vocabulary_id"))
 
 
-def _tag_name(tag: Any) -> Optional[str]:
-    return tag.get("name") if isinstance(tag, dict) else tag
+def _natural(data_dict, key: str) -> int | None:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value) if not isinstance(value, (bool, list, dict)) else -1
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise tk.ValidationError({key: [_("Must be a natural number")]})
+    return number
 
 
-def _visible_tags(tags: list[Any]) -> list[Any]:
-    names = _public_tag_names([_tag_name(t) for t in tags])
-    return [t for t in tags if _tag_name(t) in names]
+def _public_free_tags(data_dict, terms_required: bool):
+    """Free tags that a public, active dataset carries, whose names contain
+    every term of ``query``/``q`` (as CKAN's ``_tag_search`` matches them),
+    by name: one SQL statement, paged in SQL. None when terms are required
+    and there are none (CKAN's answer is then empty)."""
+    terms = data_dict.get("query") or data_dict.get("q") or []
+    if isinstance(terms, str):
+        terms = [terms]
+    terms = (
+        [t.strip() for t in terms if isinstance(t, str) and t.strip()]
+        if isinstance(terms, list)
+        else []
+    )
+    fields = data_dict.get("fields")
+    if isinstance(fields, dict):
+        terms += [v for f, v in fields.items() if f in ("tag", "tags") and isinstance(v, str)]
+    if terms_required and not terms:
+        return None
+    q = model.Session.query(model.Tag).filter(
+        model.Tag.vocabulary_id.is_(None), model.Tag.id.in_(_public_tag_ids())
+    )
+    for term in terms:
+        escaped = escape_sql_like_special_characters(term, escape="\\")
+        q = q.filter(model.Tag.name.ilike(f"%{escaped}%"))
+    return q.order_by(model.Tag.name)
 
 
-def _paged(data_dict, items: list[Any]) -> list[Any]:
-    """``offset`` and ``limit`` as CKAN's ``_tag_search`` applies them (no
-    limit by default)."""
-    offset = tk.asint(data_dict.get("offset") or 0)
-    limit = data_dict.get("limit")
-    return items[offset:offset + tk.asint(limit)] if limit not in (None, "") else items[offset:]
+def _page_of(q, data_dict):
+    offset, limit = _natural(data_dict, "offset"), _natural(data_dict, "limit")
+    if offset:
+        q = q.offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return q.all()
 
 
 @tk.chained_action
 @tk.side_effect_free
 def tag_list(original_action, context, data_dict):
-    """CKAN's ``tag_list`` with only the tags of public, active datasets."""
-    tags = original_action(context, data_dict)
+    """CKAN's ``tag_list`` with only the tags of public, active datasets
+    (selected in SQL, not filtered from every tag in Python)."""
     if _unfiltered(context, data_dict):
-        return tags
-    return _visible_tags(tags)
+        return original_action(context, data_dict)
+    tk.check_access("tag_list", context, data_dict)
+    tags = _public_free_tags(data_dict, terms_required=False).all()
+    if tk.asbool(data_dict.get("all_fields") or False):
+        return model_dictize.tag_list_dictize(tags, context)
+    return [tag.name for tag in tags]
 
 
 @tk.chained_action
 @tk.side_effect_free
 def tag_search(original_action, context, data_dict):
-    """CKAN's ``tag_search`` with only the tags of public, active datasets."""
+    """CKAN's ``tag_search`` with only the tags of public, active datasets,
+    counted and paged in SQL."""
     if _unfiltered(context, data_dict):
         return original_action(context, data_dict)
-    everything = original_action(context, dict(data_dict, offset=0, limit=_ALL))
-    results = _visible_tags(everything["results"])
-    return {"count": len(results), "results": _paged(data_dict, results)}
+    tk.check_access("tag_search", context, data_dict)
+    q = _public_free_tags(data_dict, terms_required=True)
+    if q is None:
+        return {"count": 0, "results": []}
+    count = q.count()
+    return {
+        "count": count,
+        "results": [table_dictize(tag, context) for tag in _page_of(q, data_dict)],
+    }
 
 
 @tk.chained_action
 @tk.side_effect_free
 def tag_autocomplete(original_action, context, data_dict):
     """CKAN's ``tag_autocomplete`` with only the tags of public, active
-    datasets."""
+    datasets, paged in SQL."""
     if _unfiltered(context, data_dict):
         return original_action(context, data_dict)
-    everything = original_action(context, dict(data_dict, offset=0, limit=_ALL))
-    return _paged(data_dict, _visible_tags(everything))
+    tk.check_access("tag_autocomplete", context, data_dict)
+    q = _public_free_tags(data_dict, terms_required=True)
+    return [] if q is None else [tag.name for tag in _page_of(q, data_dict)]
 
 
 @tk.chained_action

@@ -10,9 +10,10 @@ decision and replace the message with one that names no object.
 own check asserts a logged-in user: a 500) and answers 404 for a dataset
 that does not exist.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -36,6 +37,7 @@ def _without_identifiers(name: str, message: Callable[[], str], anonymous: bool)
         if result.get("success"):
             return result
         return dict(result, msg=message())
+
     chained.__name__ = name
     # CKAN copies the chained function's attributes, not the original's
     chained.auth_allow_anonymous_access = anonymous
@@ -43,16 +45,22 @@ def _without_identifiers(name: str, message: Callable[[], str], anonymous: bool)
 
 
 package_show = _without_identifiers(
-    "package_show", lambda: _("You are not authorized to read this dataset."), True)
+    "package_show", lambda: _("You are not authorized to read this dataset."), True
+)
 resource_show = _without_identifiers(
-    "resource_show", lambda: _("You are not authorized to read this resource."), True)
+    "resource_show", lambda: _("You are not authorized to read this resource."), True
+)
 package_update = _without_identifiers(
-    "package_update", lambda: _("You are not authorized to edit this dataset."), True)
+    "package_update", lambda: _("You are not authorized to edit this dataset."), True
+)
 resource_update = _without_identifiers(
-    "resource_update", lambda: _("You are not authorized to edit this resource."), False)
+    "resource_update", lambda: _("You are not authorized to edit this resource."), False
+)
 package_change_state = _without_identifiers(
     "package_change_state",
-    lambda: _("You are not authorized to change the state of this dataset."), False)
+    lambda: _("You are not authorized to change the state of this dataset."),
+    False,
+)
 
 
 @tk.chained_auth_function
@@ -60,7 +68,8 @@ package_change_state = _without_identifiers(
 def package_collaborator_list(next_auth, context, data_dict):
     user = context.get("auth_user_obj")
     if (user is None or getattr(user, "is_anonymous", False)) and not model.User.get(
-            context.get("user") or ""):
+        context.get("user") or ""
+    ):
         return {"success": False, "msg": _("Log in to see the collaborators of a dataset.")}
     ref = data_dict.get("id")
     if not isinstance(ref, str) or model.Package.get(ref) is None:

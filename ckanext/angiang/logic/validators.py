@@ -5,12 +5,14 @@ the API answers 409 with the field's error and the form shows it beside the
 field. navl validates top-level keys in alphabetical order, so a validator
 that depends on another field reads that field's raw value from ``data``.
 """
+
 from __future__ import annotations
 
 import datetime
 import json
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ckan.authz as authz
 import ckan.model as model
@@ -18,8 +20,18 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.angiang import slug
+from ckanext.angiang.agencies.validators import (  # noqa: F401
+    angiang_agency_code_unique,
+    angiang_code,
+    angiang_email,
+    angiang_former_names,
+    angiang_parent_agency,
+    angiang_phone,
+)
 from ckanext.angiang.catalogue.validators import angiang_catalogue_entry_code
 from ckanext.angiang.logic.input_validators import angiang_byte_size, angiang_max_length  # noqa: F401
+from ckanext.angiang.logic.input_validators import is_empty as _empty
+from ckanext.angiang.logic.input_validators import sibling as _sibling
 from ckanext.angiang.metadata import formats, identifier, licenses, spatial, vocabularies
 
 Invalid = tk.Invalid
@@ -59,18 +71,9 @@ __all__ = [
     "angiang_byte_size",
 ]
 
-_EMPTY = (missing, None, "")
-
-
-def _empty(value: Any) -> bool:
-    return value in _EMPTY or (isinstance(value, (list, str)) and not value)
-
-
-def _sibling(key: tuple, name: str) -> tuple:
-    return key[:-1] + (name,)
-
 
 # --- names and identifiers ----------------------------------------------------
+
 
 def angiang_name_from_title(kind: str):
     """When ``name`` is empty, derive it from the title with Vietnamese
@@ -90,11 +93,15 @@ def angiang_name_from_title(kind: str):
             return  # not_empty reports the missing name; title reports its own
 
         if kind == "dataset":
+
             def exists(name):
-                return model.Session.query(model.Package.id).filter_by(name=name).first() is not None
+                found = model.Session.query(model.Package.id).filter_by(name=name).first()
+                return found is not None
         else:
+
             def exists(name):
                 return model.Session.query(model.Group.id).filter_by(name=name).first() is not None
+
         data[key] = slug.unique_name(title, exists)
 
     return validator
@@ -113,8 +120,11 @@ def angiang_identifier_create(key, data, errors, context):
         raise Invalid(_("The identifier is assigned by the portal: leave it empty."))
     value = str(value).strip()
     if identifier.in_use(value):
-        raise Invalid(_('The identifier "{identifier}" is already held by another dataset.').format(
-            identifier=value))
+        raise Invalid(
+            _('The identifier "{identifier}" is already held by another dataset.').format(
+                identifier=value
+            )
+        )
     data[key] = value
 
 
@@ -131,6 +141,7 @@ def angiang_identifier_update(key, data, errors, context):
 
 # --- licence (Art. 4) -----------------------------------------------------------
 
+
 def angiang_license_id(key, data, errors, context):
     """Art. 4.4: every dataset names a licence from the portal's list."""
     value = data.get(key)
@@ -140,11 +151,14 @@ def angiang_license_id(key, data, errors, context):
     if licenses.get(value) is None:
         errors[key].append(
             _('Unknown licence "{licence}". Choose one of: {allowed}').format(
-                licence=value, allowed=", ".join(licenses.register().keys())))
+                licence=value, allowed=", ".join(licenses.register().keys())
+            )
+        )
         raise tk.StopOnError
 
 
 # --- contact point, attestation ------------------------------------------------
+
 
 def _owner_org(data, key) -> model.Group | None:
     value = data.get(_sibling(key, "owner_org"))
@@ -189,18 +203,22 @@ def angiang_no_state_secret(key, data, errors, context):
     else:
         is_private = _as_bool(private)
     if not is_private and not attested:
-        errors[key].append(_(
-            "Confirm that the dataset contains no state secret before making it "
-            "public (Art. 9.6), or keep it private."))
+        errors[key].append(
+            _(
+                "Confirm that the dataset contains no state secret before making it "
+                "public (Art. 9.6), or keep it private."
+            )
+        )
 
 
 def angiang_boolean_output(value):
     if isinstance(value, bool):
         return value
-    return _as_bool(value) if value not in _EMPTY else False
+    return _as_bool(value) if value not in (missing, None, "") else False
 
 
 # --- spatial and temporal coverage ---------------------------------------------
+
 
 def angiang_spatial_code(key, data, errors, context):
     """The province or one of its 2025 wards/communes; empty means the whole
@@ -211,7 +229,9 @@ def angiang_spatial_code(key, data, errors, context):
         return
     value = str(value).strip()
     if spatial.unit(value) is None:
-        raise Invalid(_('"{code}" is not a 2025 administrative unit of the province.').format(code=value))
+        raise Invalid(
+            _('"{code}" is not a 2025 administrative unit of the province.').format(code=value)
+        )
     data[key] = value
 
 
@@ -230,7 +250,7 @@ def angiang_spatial(key, data, errors, context):
     try:
         geom = spatial.check_geojson(value)
     except ValueError as e:
-        raise Invalid(_("Not a valid GeoJSON geometry: {error}").format(error=e))
+        raise Invalid(_("Not a valid GeoJSON geometry: {error}").format(error=e)) from e
     data[key] = json.dumps(geom)
 
 
@@ -263,12 +283,23 @@ def angiang_date_not_before(other: str):
     return validator
 
 
+def portal_today() -> datetime.date:
+    """Today as the portal shows dates (``ckan.display_timezone``: the
+    province's), not the server clock's day (UTC in containers: a dataset
+    created before 07:00 in An Giang would get yesterday)."""
+    zone = tk.config.get("ckan.display_timezone") or "UTC"
+    if zone == "server":
+        return datetime.date.today()
+    return datetime.datetime.now(ZoneInfo(zone)).date()
+
+
 def angiang_default_today(key, data, errors, context):
     if _empty(data.get(key)):
-        data[key] = datetime.date.today().isoformat()
+        data[key] = portal_today().isoformat()
 
 
 # --- vocabularies -----------------------------------------------------------------
+
 
 def _vocab_values(name: str) -> list[str]:
     if name == "spatial":
@@ -284,8 +315,11 @@ def angiang_vocabulary(name: str):
         if _empty(value):
             return value
         if value not in _vocab_values(name):
-            raise Invalid(_('Unexpected value "{value}". Allowed: {allowed}').format(
-                value=value, allowed=", ".join(_vocab_values(name))))
+            raise Invalid(
+                _('Unexpected value "{value}". Allowed: {allowed}').format(
+                    value=value, allowed=", ".join(_vocab_values(name))
+                )
+            )
         return value
 
     return validator
@@ -313,8 +347,11 @@ def angiang_vocabulary_list(name: str, default: str = ""):
         allowed = _vocab_values(name)
         bad = [v for v in items if v not in allowed]
         if bad:
-            errors[key].append(_('Unexpected value "{value}". Allowed: {allowed}').format(
-                value=", ".join(bad), allowed=", ".join(allowed)))
+            errors[key].append(
+                _('Unexpected value "{value}". Allowed: {allowed}').format(
+                    value=", ".join(bad), allowed=", ".join(allowed)
+                )
+            )
             return
         seen = []
         for v in items:
@@ -346,18 +383,24 @@ def angiang_list_output(value):
 
 # --- resources ------------------------------------------------------------------------
 
+
 def angiang_resource_kind(key, data, errors, context):
     value = data.get(key)
     if _empty(value):
         data[key] = "file"
     elif value not in vocabularies.values("resource_kind"):
-        raise Invalid(_('Unexpected value "{value}". Allowed: {allowed}').format(
-            value=value, allowed=", ".join(vocabularies.values("resource_kind"))))
+        raise Invalid(
+            _('Unexpected value "{value}". Allowed: {allowed}').format(
+                value=value, allowed=", ".join(vocabularies.values("resource_kind"))
+            )
+        )
 
 
 def _allowed_formats_message(value: str) -> str:
-    return _('"{format}" is not an open format (Art. 5.3, Circular 39/2017/TT-BTTTT). '
-             'Allowed formats: {allowed}').format(format=value, allowed=", ".join(formats.codes()))
+    return _(
+        '"{format}" is not an open format (Art. 5.3, Circular 39/2017/TT-BTTTT). '
+        "Allowed formats: {allowed}"
+    ).format(format=value, allowed=", ".join(formats.codes()))
 
 
 def angiang_open_format(key, data, errors, context):
@@ -375,8 +418,11 @@ def angiang_open_format(key, data, errors, context):
         if not guess and data.get(_sibling(key, "resource_kind")) == "api":
             guess = "REST"
         if not guess:
-            errors[key].append(_("Give the format of the resource. Allowed formats: {allowed}").format(
-                allowed=", ".join(formats.codes())))
+            errors[key].append(
+                _("Give the format of the resource. Allowed formats: {allowed}").format(
+                    allowed=", ".join(formats.codes())
+                )
+            )
             raise tk.StopOnError
         data[key] = guess
         return
@@ -397,7 +443,9 @@ def angiang_media_type(key, data, errors, context):
         return
     value = str(value).split(";")[0].strip()
     if not _MEDIA_TYPE.match(value):
-        raise Invalid(_('"{value}" is not a media type (type/subtype, e.g. text/csv).').format(value=value))
+        raise Invalid(
+            _('"{value}" is not a media type (type/subtype, e.g. text/csv).').format(value=value)
+        )
     data[key] = value.lower()
 
 
@@ -409,7 +457,7 @@ def angiang_sha256(value):
         return ""
     value = str(value).strip().lower()
     if value.startswith("sha256:"):
-        value = value[len("sha256:"):]
+        value = value[len("sha256:") :]
     if not _SHA256.match(value):
         raise Invalid(_("A SHA-256 checksum is 64 hexadecimal characters."))
     return value
@@ -445,9 +493,12 @@ def angiang_resource_url(value):
         return value
     scheme = urlparse(str(value).strip()).scheme.lower()
     if scheme and scheme not in _RESOURCE_URL_SCHEMES:
-        raise Invalid(_('Addresses starting with "{scheme}:" are not accepted: enter a web '
-                        'address starting with http:// or https://, or upload a file.').format(
-                            scheme=scheme))
+        raise Invalid(
+            _(
+                'Addresses starting with "{scheme}:" are not accepted: enter a web '
+                "address starting with http:// or https://, or upload a file."
+            ).format(scheme=scheme)
+        )
     return value
 
 
@@ -457,104 +508,7 @@ def angiang_openapi_url(key, data, errors, context):
     if not _empty(value):
         data[key] = _check_url(value)
         return
-    if data.get(_sibling(key, "resource_kind")) == "api" and \
-            formats.normalise(str(data.get(_sibling(key, "format")) or "")) in (None, "REST"):
+    if data.get(_sibling(key, "resource_kind")) == "api" and formats.normalise(
+        str(data.get(_sibling(key, "format")) or "")
+    ) in (None, "REST"):
         errors[key].append(_("An API resource must give the address of its OpenAPI document."))
-
-
-# --- agencies ---------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def angiang_email(value):
-    if _empty(value):
-        return value
-    value = str(value).strip()
-    if not _EMAIL.match(value):
-        raise Invalid(_('"{value}" is not an email address.').format(value=value))
-    return value
-
-
-_PHONE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
-
-
-def angiang_phone(value):
-    if _empty(value):
-        return value
-    value = str(value).strip()
-    if not _PHONE.match(value) or sum(c.isdigit() for c in value) < 8:
-        raise Invalid(_('"{value}" is not a phone number.').format(value=value))
-    return value
-
-
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
-
-
-def angiang_code(value):
-    if _empty(value):
-        return value
-    value = str(value).strip()
-    if not _CODE.match(value):
-        raise Invalid(_("Use letters, digits and . _ / - only (at most 64 characters)."))
-    return value
-
-
-def angiang_agency_code_unique(key, data, errors, context):
-    value = data.get(key)
-    if _empty(value):
-        return
-    own_id = data.get(_sibling(key, "id"))
-    group = context.get("group")
-    if _empty(own_id) and group is not None:
-        own_id = group.id
-    q = model.Session.query(model.Group).filter(
-        model.Group.is_organization.is_(True),
-        model.Group.state != "deleted",
-        model.Group.extras["agency_code"].astext == str(value),
-    )
-    for g in q:
-        if g.id != own_id:
-            errors[key].append(_('Agency code "{code}" is already used by {agency}.').format(
-                code=value, agency=g.title or g.name))
-            return
-
-
-def angiang_parent_agency(key, data, errors, context):
-    """The parent is an existing agency (by name), never the agency itself or
-    one of its descendants."""
-    value = data.get(key)
-    if _empty(value):
-        return
-    parent = model.Group.get(str(value).strip())
-    if parent is None or not parent.is_organization or parent.state == "deleted":
-        errors[key].append(_('No agency named "{name}".').format(name=value))
-        return
-    data[key] = parent.name
-    group = context.get("group")
-    own_names = {data.get(_sibling(key, "name"))}
-    if group is not None:
-        own_names.add(group.name)
-    own_names.discard(None)
-    # walk up from the parent: meeting ourselves means a cycle
-    seen, current = set(), parent
-    while current is not None and current.name not in seen:
-        if current.name in own_names:
-            errors[key].append(_("An agency cannot be its own parent or the parent of its parent."))
-            return
-        seen.add(current.name)
-        up = (current.extras or {}).get("parent_agency")
-        current = model.Group.get(up) if up else None
-
-
-def angiang_former_names(key, data, errors, context):
-    """``former_names`` (old URL names that redirect here) is written only by
-    the agency merge/rename actions; any other save keeps the stored list."""
-    if context.get("angiang_agency_history"):
-        return
-    group = context.get("group")
-    stored = (group.extras or {}).get("former_names") if group is not None else None
-    if stored:
-        data[key] = stored
-    else:
-        data[key] = missing

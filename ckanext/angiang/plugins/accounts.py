@@ -1,6 +1,7 @@
 """The ``angiang_accounts`` plugin: rules of local accounts
 (:mod:`ckanext.angiang.local_accounts`). Enable CKAN's ``expire_api_token``
 with it for tokens with an expiry."""
+
 from __future__ import annotations
 
 import ckan.plugins as p
@@ -41,6 +42,6 @@ class AngiangAccountsPlugin(p.SingletonPlugin):
 
     # IMiddleware: who must use 2FA sets it up first
     def make_middleware(self, app, config):
-        if hasattr(app, "before_request"):      # the Flask app
+        if hasattr(app, "before_request"):  # the Flask app
             app.before_request(twofactor.force_setup)
         return app

@@ -4,6 +4,7 @@ Security headers on every response and on downloads, CSRF exemptions scoped
 to one request, login throttling, and what anonymous visitors see of users.
 The logic lives in ``ckanext/angiang/security/``; each hook delegates.
 """
+
 from __future__ import annotations
 
 import ckan.plugins as p

@@ -1,5 +1,6 @@
 """The ``angiang_sso`` plugin: SAML2 single sign-on for agency staff
 (:mod:`ckanext.angiang.sso`)."""
+
 from __future__ import annotations
 
 import ckan.plugins as p

@@ -21,14 +21,15 @@ So a cookie-authenticated call of the Action API, JSON or form-encoded,
 must carry the CSRF token (CKAN's JavaScript sends it in ``X-CSRFToken``),
 as every cookie-authenticated form post must.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
-
-from flask import g, has_request_context, request
-from flask_login import current_user
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import g, has_request_context, request
+from flask_login import current_user
 
 _KEY = "angiang_csrf_exempt"
 

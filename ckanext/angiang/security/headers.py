@@ -13,23 +13,34 @@ form posts, no same-origin access), ``nosniff``, and ``Content-Disposition:
 attachment`` when a browser would run it (HTML, SVG, XML, JavaScript...),
 whatever media type the resource claims.
 """
+
 from __future__ import annotations
 
 import secrets
 
+import ckan.plugins.toolkit as tk
 from flask import Response, g, request
 
-import ckan.plugins.toolkit as tk
-
-from ckanext.angiang.metadata.views import is_download
+from ckanext.angiang.metadata_views.licences import is_download
 
 # Media types a browser renders as an active document (scripts, links,
 # forms): served as attachments only.
 _ACTIVE_TYPES = (
-    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
-    "text/xsl", "application/xslt+xml", "text/javascript", "application/javascript",
-    "application/ecmascript", "text/ecmascript", "application/x-javascript",
-    "application/x-shockwave-flash", "text/vnd.wap.wml", "multipart/x-mixed-replace",
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/xsl",
+    "application/xslt+xml",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "text/ecmascript",
+    "application/x-javascript",
+    "application/x-shockwave-flash",
+    "text/vnd.wap.wml",
+    "multipart/x-mixed-replace",
     "application/pdf",
 )
 
@@ -57,12 +68,14 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if is_download(request.endpoint):
         headers["Content-Security-Policy"] = " ".join(
-            tk.config.get("ckanext.angiang.security.download_content_security_policy").split())
+            tk.config.get("ckanext.angiang.security.download_content_security_policy").split()
+        )
         if response.status_code < 300 and is_active_content(response.content_type):
             disposition = headers.get("Content-Disposition", "")
             if not disposition.lower().startswith("attachment"):
                 headers["Content-Disposition"] = "attachment" + (
-                    disposition[len("inline"):] if disposition.lower().startswith("inline") else "")
+                    disposition[len("inline") :] if disposition.lower().startswith("inline") else ""
+                )
     else:
         headers.setdefault("Content-Security-Policy", _page_policy())
     headers.setdefault("X-Frame-Options", tk.config.get("ckanext.angiang.security.x_frame_options"))

@@ -6,6 +6,7 @@ an anonymous caller gets the account name only: ``fullname`` empty,
 ``display_name`` the account name, no ``last_active``, and a ``q`` that
 matches account names only (not full names).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -11,17 +11,16 @@ e-mail), else by the login as typed, so a lock does not tell whether an
 account exists. A successful login clears its account's count, never its
 address's.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Optional
-
-from flask import request
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
+from flask import request
 
 _PREFIX = "angiang:login"
 
@@ -36,7 +35,9 @@ def client_address() -> str:
     saw (``X-Forwarded-For`` from the right; the rest is client-made)."""
     proxies = tk.config.get("ckanext.angiang.security.trusted_proxy_count")
     if proxies:
-        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        hops = [
+            h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()
+        ]
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.remote_addr or "unknown"
@@ -51,14 +52,16 @@ def _account(login: str) -> str:
 def _keys(login: str, address: str) -> list[tuple[str, str, int]]:
     """(count key, lock key, limit) of the account and of the address."""
     out = []
-    for kind, who, limit in (("account", _account(login), _option("max_failures")),
-                             ("address", address, _option("max_failures_per_address"))):
+    for kind, who, limit in (
+        ("account", _account(login), _option("max_failures")),
+        ("address", address, _option("max_failures_per_address")),
+    ):
         if who and limit > 0:
             out.append((f"{_PREFIX}:fail:{kind}:{who}", f"{_PREFIX}:lock:{kind}:{who}", limit))
     return out
 
 
-def seconds_locked(login: str, address: Optional[str] = None) -> int:
+def seconds_locked(login: str, address: str | None = None) -> int:
     """How long the account or the address is still refused (0: not)."""
     redis = connect_to_redis()
     address = address or client_address()
@@ -66,7 +69,7 @@ def seconds_locked(login: str, address: Optional[str] = None) -> int:
     return max([t for t in ttls if t and t > 0] or [0])
 
 
-def record_failure(login: str, address: Optional[str] = None) -> None:
+def record_failure(login: str, address: str | None = None) -> None:
     """Count one failed login; lock what reached its limit."""
     redis = connect_to_redis()
     address = address or client_address()
@@ -89,8 +92,10 @@ def clear_account(login: str) -> None:
 
 def refusal_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return tk._("Too many failed logins for this account or from this address. "
-                "Try again in {minutes} minute(s).").format(minutes=minutes)
+    return tk._(
+        "Too many failed logins for this account or from this address. "
+        "Try again in {minutes} minute(s)."
+    ).format(minutes=minutes)
 
 
 # --- the hooks ---------------------------------------------------------------------

@@ -5,18 +5,18 @@ document and config; a new document (the file changed, Redis holds a fresher
 copy) builds a new one. No state lives in it between requests: outstanding
 requests go in the user's session, consumed assertions in the database.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import threading
 
+import ckan.plugins.toolkit as tk
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
-
-import ckan.plugins.toolkit as tk
 
 from ckanext.angiang.sso import metadata
 
@@ -25,8 +25,10 @@ _lock = threading.Lock()
 
 
 def entity_id() -> str:
-    return (tk.config.get("ckanext.saml2auth.entity_id")
-            or tk.config.get("ckan.site_url").rstrip("/") + "/saml2/metadata")
+    return (
+        tk.config.get("ckanext.saml2auth.entity_id")
+        or tk.config.get("ckan.site_url").rstrip("/") + "/saml2/metadata"
+    )
 
 
 def _url(path: str) -> str:
@@ -53,23 +55,26 @@ def sp_settings(metadata_xml: str | None) -> dict:
         "encryption_keypair": [{"key_file": key, "cert_file": cert}],
         "accepted_time_diff": opt("ckanext.angiang.sso.accepted_time_diff"),
         "allow_unknown_attributes": True,
-        "service": {"sp": {
-            "name": "Cổng dữ liệu mở tỉnh An Giang",
-            "endpoints": {
-                "assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)],
-                "single_logout_service": [(slo_url(), BINDING_HTTP_REDIRECT)],
-            },
-            "allow_unsolicited": False,
-            "authn_requests_signed": True,
-            "logout_requests_signed": True,
-            "want_response_signed": opt("ckanext.saml2auth.want_response_signed"),
-            "want_assertions_signed": opt("ckanext.saml2auth.want_assertions_signed"),
-            "want_assertions_or_response_signed":
-                opt("ckanext.saml2auth.want_assertions_or_response_signed"),
-            "name_id_format": opt("ckanext.saml2auth.sp.name_id_format"),
-            "signing_algorithm": SIG_RSA_SHA256,
-            "digest_algorithm": DIGEST_SHA256,
-        }},
+        "service": {
+            "sp": {
+                "name": "Cổng dữ liệu mở tỉnh An Giang",
+                "endpoints": {
+                    "assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)],
+                    "single_logout_service": [(slo_url(), BINDING_HTTP_REDIRECT)],
+                },
+                "allow_unsolicited": False,
+                "authn_requests_signed": True,
+                "logout_requests_signed": True,
+                "want_response_signed": opt("ckanext.saml2auth.want_response_signed"),
+                "want_assertions_signed": opt("ckanext.saml2auth.want_assertions_signed"),
+                "want_assertions_or_response_signed": opt(
+                    "ckanext.saml2auth.want_assertions_or_response_signed"
+                ),
+                "name_id_format": opt("ckanext.saml2auth.sp.name_id_format"),
+                "signing_algorithm": SIG_RSA_SHA256,
+                "digest_algorithm": DIGEST_SHA256,
+            }
+        },
         "delete_tmpfiles": True,
     }
     if metadata_xml is not None:
@@ -91,8 +96,9 @@ def get_client() -> Saml2Client:
     require_keys()
     xml = metadata.load()
     settings = sp_settings(xml)
-    fingerprint = hashlib.sha256(repr(sorted(
-        (k, repr(v)) for k, v in settings.items())).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        repr(sorted((k, repr(v)) for k, v in settings.items())).encode()
+    ).hexdigest()
     with _lock:
         client = _cache.get(fingerprint)
         if client is None:
@@ -120,6 +126,7 @@ def idp_entity_id(client: Saml2Client) -> str:
 def sp_metadata_xml() -> str:
     """The portal's own SAML2 metadata, signed with its key."""
     from saml2.metadata import create_metadata_string
+
     require_keys()
     config = SPConfig()
     config.load(sp_settings(None))

@@ -5,6 +5,7 @@ and only one of them fetches it again after ``ckanext.angiang.sso.metadata_refre
 seconds. When the IdP cannot be reached (or sends something that is not SAML
 metadata) the last good copy stays in use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,11 +13,10 @@ import json
 import logging
 import time
 
-import requests
-from defusedxml import ElementTree as SafeET
-
 import ckan.plugins.toolkit as tk
+import requests
 from ckan.lib.redis import connect_to_redis
+from defusedxml import ElementTree as SafeET
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def fetch(url: str) -> str:
         resp.raise_for_status()
         body = resp.raw.read(MAX_BYTES + 1, decode_content=True)
     if len(body) > MAX_BYTES:
-        raise ValueError("metadata larger than %d bytes" % MAX_BYTES)
+        raise ValueError(f"metadata larger than {MAX_BYTES} bytes")
     xml = body.decode("utf-8")
     if not idp_entity_ids(xml):
         raise ValueError("no IDPSSODescriptor in the metadata")

@@ -5,6 +5,7 @@ posts its answer cross-site, and a session cookie with ``SameSite=Lax`` does
 not come along with such a POST. An entry lives ten minutes and is removed
 once a response to it is accepted, so a response answers one request once.
 """
+
 from __future__ import annotations
 
 from ckan.lib.redis import connect_to_redis

@@ -8,6 +8,7 @@ and that it answers a request this session made. Last, the assertion's ID
 goes into the replay cache: a second use of the same assertion is refused,
 whatever the session or process.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,6 +17,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import saml2.request
 import sqlalchemy as sa
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -24,9 +28,6 @@ from saml2.ident import code as encode_name_id
 from saml2.response import IncorrectlySigned, StatusError, UnsolicitedResponse
 from saml2.sigver import SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
-
-import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from ckanext.angiang.sso import pending
 from ckanext.angiang.sso.errors import SsoError
@@ -42,7 +43,7 @@ DS = "{http://www.w3.org/2000/09/xmldsig#}"
 @dataclass
 class Identity:
     idp: str
-    name_id: str                      # pysaml2's code() of the NameID
+    name_id: str  # pysaml2's code() of the NameID
     assertion_id: str
     expires: dt.datetime
     in_response_to: str | None
@@ -88,10 +89,13 @@ def precheck(xml: bytes, trusted_idps: list[str]) -> tuple[str, str | None, list
     opt = tk.config.get
     response_signed = root.find(DS + "Signature") is not None
     assertions_signed = bool(assertions or encrypted) and all(
-        a.find(DS + "Signature") is not None for a in assertions)
-    if ((opt("ckanext.saml2auth.want_response_signed") and not response_signed)
-            or (opt("ckanext.saml2auth.want_assertions_signed") and not assertions_signed)
-            or not (response_signed or assertions_signed)):
+        a.find(DS + "Signature") is not None for a in assertions
+    )
+    if (
+        (opt("ckanext.saml2auth.want_response_signed") and not response_signed)
+        or (opt("ckanext.saml2auth.want_assertions_signed") and not assertions_signed)
+        or not (response_signed or assertions_signed)
+    ):
         raise SsoError("unsigned")
     return issuer, root.get("InResponseTo"), [a.get("ID") or "" for a in assertions]
 
@@ -125,7 +129,8 @@ def check(client, saml_response: str) -> Identity:
     outstanding = {in_response_to: came_from} if came_from is not None else {}
     try:
         parsed = client.parse_authn_request_response(
-            saml_response, BINDING_HTTP_POST, outstanding=outstanding)
+            saml_response, BINDING_HTTP_POST, outstanding=outstanding
+        )
     except Exception as e:  # pysaml2 raises plain Exceptions too: classify all
         log.info("SAML response refused: %r", e)
         raise classify(e) from e
@@ -139,14 +144,24 @@ def check(client, saml_response: str) -> Identity:
     if parsed.not_on_or_after:
         expires = dt.datetime.utcfromtimestamp(parsed.not_on_or_after)
     identity = Identity(
-        idp=idp, name_id=encode_name_id(parsed.name_id), assertion_id=assertion.id,
-        expires=expires, in_response_to=parsed.in_response_to,
+        idp=idp,
+        name_id=encode_name_id(parsed.name_id),
+        assertion_id=assertion.id,
+        expires=expires,
+        in_response_to=parsed.in_response_to,
         session_index=statements[0].session_index if statements else None,
-        attributes=parsed.get_identity() or {}, came_from=came_from or "")
+        attributes=parsed.get_identity() or {},
+        came_from=came_from or "",
+    )
     consume(identity)
     pending.forget(in_response_to)
-    log.info("SAML response of %s accepted: answers %s, assertion %s, subject %s",
-             idp, in_response_to, assertion.id, parsed.name_id.text)
+    log.info(
+        "SAML response of %s accepted: answers %s, assertion %s, subject %s",
+        idp,
+        in_response_to,
+        assertion.id,
+        parsed.name_id.text,
+    )
     return identity
 
 
@@ -155,43 +170,66 @@ def _cache_id(idp: str, assertion_id: str) -> str:
 
 
 def already_used(idp: str, assertion_id: str) -> bool:
-    return model.Session.execute(sa.select(assertion_table.c.assertion_id).where(
-        assertion_table.c.assertion_id == _cache_id(idp, assertion_id))).first() is not None
+    return (
+        model.Session.execute(
+            sa.select(assertion_table.c.assertion_id).where(
+                assertion_table.c.assertion_id == _cache_id(idp, assertion_id)
+            )
+        ).first()
+        is not None
+    )
 
 
 def consume(identity: Identity) -> None:
     """Record the assertion as used, in its own transaction; a second use
     (any session, any process) is refused."""
     conn = model.Session.connection()
-    conn.execute(sa.delete(assertion_table).where(
-        assertion_table.c.expires < dt.datetime.utcnow() - dt.timedelta(days=1)))
+    conn.execute(
+        sa.delete(assertion_table).where(
+            assertion_table.c.expires < dt.datetime.utcnow() - dt.timedelta(days=1)
+        )
+    )
     inserted = conn.execute(
-        sa.text("INSERT INTO angiang_sso_assertion (assertion_id, expires) "
-                "VALUES (:id, :expires) ON CONFLICT DO NOTHING"),
-        {"id": _cache_id(identity.idp, identity.assertion_id), "expires": identity.expires})
+        sa.text(
+            "INSERT INTO angiang_sso_assertion (assertion_id, expires) "
+            "VALUES (:id, :expires) ON CONFLICT DO NOTHING"
+        ),
+        {"id": _cache_id(identity.idp, identity.assertion_id), "expires": identity.expires},
+    )
     model.Session.commit()
     if inserted.rowcount != 1:
         raise SsoError("replayed", identity.assertion_id)
 
 
-def logout_request(client, args) -> "saml2.request.LogoutRequest":
+def logout_request(client, args) -> saml2.request.LogoutRequest:
     """A LogoutRequest from the IdP (HTTP-Redirect), its signature required
     and verified: pysaml2 checks redirect signatures of requests only for an
     IdP receiving them."""
     from saml2.request import LogoutRequest
+
     saml_request = args.get("SAMLRequest") or ""
     if len(saml_request) > tk.config.get("ckanext.angiang.sso.max_response_kb") * 1024:
         raise SsoError("too_large")
     if not args.get("Signature") or not args.get("SigAlg"):
         raise SsoError("unsigned")
     receivers = client.config.endpoint("single_logout_service", BINDING_HTTP_REDIRECT, "sp")
-    parser = LogoutRequest(client.sec, receivers, client.config.attribute_converters,
-                           timeslack=client.config.accepted_time_diff or 0)
+    parser = LogoutRequest(
+        client.sec,
+        receivers,
+        client.config.attribute_converters,
+        timeslack=client.config.accepted_time_diff or 0,
+    )
     try:
         xml = client.unravel(saml_request, BINDING_HTTP_REDIRECT, LogoutRequest.msgtype)
-        parsed = parser.loads(xml, BINDING_HTTP_REDIRECT, origdoc=saml_request, must=True,
-                              relay_state=args.get("RelayState"), sigalg=args["SigAlg"],
-                              signature=args["Signature"])
+        parsed = parser.loads(
+            xml,
+            BINDING_HTTP_REDIRECT,
+            origdoc=saml_request,
+            must=True,
+            relay_state=args.get("RelayState"),
+            sigalg=args["SigAlg"],
+            signature=args["Signature"],
+        )
     except Exception as e:  # pysaml2 raises plain Exceptions too
         raise classify(e) from e
     if not parsed or not parsed.verify():

@@ -1,4 +1,5 @@
 """The SSO tables (created by the angiang_sso migrations)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,7 +7,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 identity_table = sa.Table(
-    "angiang_sso_identity", metadata,
+    "angiang_sso_identity",
+    metadata,
     sa.Column("idp_entity_id", sa.UnicodeText, primary_key=True),
     sa.Column("name_id", sa.UnicodeText, primary_key=True),
     sa.Column("user_id", sa.UnicodeText, nullable=False),
@@ -16,7 +18,8 @@ identity_table = sa.Table(
 )
 
 assertion_table = sa.Table(
-    "angiang_sso_assertion", metadata,
+    "angiang_sso_assertion",
+    metadata,
     sa.Column("assertion_id", sa.UnicodeText, primary_key=True),
     sa.Column("expires", sa.DateTime, nullable=False),
 )

@@ -4,6 +4,7 @@ Everything that can refuse the login (no e-mail, unknown agency code, e-mail
 used by an unlinked local account, disabled account) is checked before the
 first write, so a refused login creates or changes no account.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 from ckanext.angiang.sso.errors import SsoError
 from ckanext.angiang.sso.response import Identity
@@ -29,30 +29,40 @@ class Plan:
     email: str
     fullname: str
     agency: model.Group
-    user: model.User | None      # None: to be created
-    linked: bool                 # an angiang_sso_identity row exists
+    user: model.User | None  # None: to be created
+    linked: bool  # an angiang_sso_identity row exists
     previous_agency_id: str | None
 
 
 def agency_by_code(code: str) -> model.Group | None:
     if not code:
         return None
-    return (model.Session.query(model.Group)
-            .filter(model.Group.is_organization.is_(True),
-                    model.Group.state == "active",
-                    model.Group.extras["agency_code"].astext == code)
-            .first())
+    return (
+        model.Session.query(model.Group)
+        .filter(
+            model.Group.is_organization.is_(True),
+            model.Group.state == "active",
+            model.Group.extras["agency_code"].astext == code,
+        )
+        .first()
+    )
 
 
 def linked_user_row(idp: str, name_id: str):
-    return model.Session.execute(sa.select(identity_table).where(
-        identity_table.c.idp_entity_id == idp,
-        identity_table.c.name_id == name_id)).first()
+    return model.Session.execute(
+        sa.select(identity_table).where(
+            identity_table.c.idp_entity_id == idp, identity_table.c.name_id == name_id
+        )
+    ).first()
 
 
 def is_sso_user(user_id: str) -> bool:
-    return model.Session.execute(sa.select(identity_table.c.user_id).where(
-        identity_table.c.user_id == user_id)).first() is not None
+    return (
+        model.Session.execute(
+            sa.select(identity_table.c.user_id).where(identity_table.c.user_id == user_id)
+        ).first()
+        is not None
+    )
 
 
 def plan(identity: Identity) -> Plan:
@@ -72,14 +82,20 @@ def plan(identity: Identity) -> Plan:
         if existing is not None and existing.state == model.State.DELETED:
             existing = None  # a deleted account's old e-mail blocks no one
         if existing:
-            if (not opt("ckanext.angiang.sso.link_existing_by_email")
-                    or is_sso_user(existing.id)):
+            if not opt("ckanext.angiang.sso.link_existing_by_email") or is_sso_user(existing.id):
                 raise SsoError("email_taken", email)
             user = existing
     if user is not None and user.state != model.State.ACTIVE:
         raise SsoError("account_blocked", user.name)
-    return Plan(identity, email, fullname, agency, user, linked=row is not None,
-                previous_agency_id=row.agency_id if row else None)
+    return Plan(
+        identity,
+        email,
+        fullname,
+        agency,
+        user,
+        linked=row is not None,
+        previous_agency_id=row.agency_id if row else None,
+    )
 
 
 def _site_context() -> dict:
@@ -98,11 +114,16 @@ def _free_name(email: str) -> str:
 
 
 def _capacity(user: model.User, agency_id: str) -> str | None:
-    member = (model.Session.query(model.Member)
-              .filter(model.Member.group_id == agency_id,
-                      model.Member.table_name == "user",
-                      model.Member.table_id == user.id,
-                      model.Member.state == "active").first())
+    member = (
+        model.Session.query(model.Member)
+        .filter(
+            model.Member.group_id == agency_id,
+            model.Member.table_name == "user",
+            model.Member.table_id == user.id,
+            model.Member.state == "active",
+        )
+        .first()
+    )
     return member.capacity if member else None
 
 
@@ -111,11 +132,16 @@ def apply(p: Plan) -> model.User:
     user = p.user
     if user is None:
         try:
-            created = tk.get_action("user_create")(_site_context(), {
-                "name": _free_name(p.email), "email": p.email,
-                "fullname": p.fullname,
-                # never shown to anyone: staff sign in through the IdP
-                "password": secrets.token_urlsafe(32) + "-0"})
+            created = tk.get_action("user_create")(
+                _site_context(),
+                {
+                    "name": _free_name(p.email),
+                    "email": p.email,
+                    "fullname": p.fullname,
+                    # never shown to anyone: staff sign in through the IdP
+                    "password": secrets.token_urlsafe(32) + "-0",
+                },
+            )
         except tk.ValidationError as e:  # an attribute CKAN refuses (e-mail...)
             model.Session.rollback()
             raise SsoError("malformed", str(e.error_dict)) from e
@@ -127,12 +153,20 @@ def apply(p: Plan) -> model.User:
     now = dt.datetime.utcnow()
     values = {"user_id": user.id, "agency_id": p.agency.id, "last_login": now}
     if p.linked:
-        model.Session.execute(identity_table.update().where(
-            identity_table.c.idp_entity_id == p.identity.idp,
-            identity_table.c.name_id == p.identity.name_id).values(**values))
+        model.Session.execute(
+            identity_table.update()
+            .where(
+                identity_table.c.idp_entity_id == p.identity.idp,
+                identity_table.c.name_id == p.identity.name_id,
+            )
+            .values(**values)
+        )
     else:
-        model.Session.execute(identity_table.insert().values(
-            idp_entity_id=p.identity.idp, name_id=p.identity.name_id, created=now, **values))
+        model.Session.execute(
+            identity_table.insert().values(
+                idp_entity_id=p.identity.idp, name_id=p.identity.name_id, created=now, **values
+            )
+        )
     model.Session.commit()
     _sync_membership(user, p)
     return user
@@ -144,10 +178,12 @@ def _sync_membership(user: model.User, p: Plan) -> None:
     current = _capacity(user, p.agency.id)
     if ROLE_RANK.get(current or "", 0) < ROLE_RANK[role]:
         tk.get_action("organization_member_create")(
-            dict(context), {"id": p.agency.id, "username": user.name, "role": role})
+            dict(context), {"id": p.agency.id, "username": user.name, "role": role}
+        )
     old = p.previous_agency_id
     if old and old != p.agency.id and _capacity(user, old):
         # the IdP moved the person to another agency: the access SSO gave
         # in the former one goes
         tk.get_action("organization_member_delete")(
-            dict(context), {"id": old, "username": user.name})
+            dict(context), {"id": old, "username": user.name}
+        )

@@ -10,6 +10,7 @@ Revises:
 Create Date: 2026-12-04 22:45:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
