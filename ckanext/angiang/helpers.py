@@ -1,4 +1,5 @@
 """Template helpers of the core ``angiang`` plugin (all prefixed ``angiang_``)."""
+
 from __future__ import annotations
 
 from ckanext.angiang import slug

@@ -1,4 +1,5 @@
 """Blueprints of the core ``angiang`` plugin."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

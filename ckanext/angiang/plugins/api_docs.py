@@ -2,6 +2,7 @@
 (``/api/openapi.json``), a Vietnamese docs page (``/api/docs``, Swagger UI
 served by the portal, no CDN) and the links to it from the footer and the
 dataset search page (:mod:`ckanext.angiang.openapi`)."""
+
 from __future__ import annotations
 
 import ckan.plugins as p

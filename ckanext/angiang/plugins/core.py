@@ -2,6 +2,7 @@
 who may see a draft (:mod:`ckanext.angiang.permissions`, Art. 8.2); and the
 portal-wide checks on what CKAN's own actions read and reveal (request guard,
 chained actions and auth: ``logic/chains.py``)."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.angiang import cli, helpers, permissions, request_guard, views
+from ckanext.angiang import cli, helpers, outage, permissions, request_guard, views
 from ckanext.angiang.logic import chains
 
 _HERE = os.path.dirname(os.path.dirname(__file__))
@@ -35,10 +36,12 @@ class AngiangPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_public_directory(config, "../public")
         tk.add_resource("../assets", "angiang")
 
-    # IMiddleware: refuse input no action can store (NUL, deep JSON) with a 400
+    # IMiddleware: refuse input no action can store (NUL, deep JSON) with a
+    # 400; a database outage is a 503 with Retry-After, not a 500
     def make_middleware(self, app, config):
         if hasattr(app, "before_request"):  # the Flask app
             app.before_request(request_guard.refuse_bad_input)
+            outage.install(app)
         return app
 
     # ITranslation: one catalogue for the whole suite

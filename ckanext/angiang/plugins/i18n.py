@@ -10,12 +10,18 @@ untranslated msgids get a translation without touching site-packages. The
 suite's own domain (``ckanext-angiang``) is registered by the ``angiang``
 plugin.
 """
+
 from __future__ import annotations
+
+import os
 
 import ckan.plugins as p
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.angiang import translation
+#: Our completion of CKAN core's catalogue: a directory of its own, because
+#: CKAN's JS translation builder keys catalogues by directory.
+CORE_COMPLETION_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "core")
+CORE_DOMAIN = "ckan"
 
 
 class AngiangI18nPlugin(DefaultTranslation, p.SingletonPlugin):
@@ -23,7 +29,7 @@ class AngiangI18nPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # ITranslation
     def i18n_directory(self):
-        return str(translation.CORE_COMPLETION_DIR)
+        return CORE_COMPLETION_DIR
 
     def i18n_domain(self):
-        return translation.CORE_DOMAIN
+        return CORE_DOMAIN

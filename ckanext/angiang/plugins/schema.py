@@ -6,19 +6,22 @@ portal licence register, SHA-256 of uploads, the licence ``Link`` header on
 downloads, the licence and agency-tree pages and redirects of renamed or
 merged agencies. Enable it with ``scheming_datasets scheming_organizations``.
 """
+
 from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.angiang import indexing
 from ckanext.angiang.agencies import views as agency_views
 from ckanext.angiang.logic import action, auth, validators
-from ckanext.angiang.metadata import checksum, helpers, licenses, search_fields
-from ckanext.angiang.metadata import views as metadata_views
+from ckanext.angiang.metadata import checksum, licenses
+from ckanext.angiang.metadata_views import downloads, helpers
+from ckanext.angiang.metadata_views import licences as licence_views
 
 
 def _blueprints():
-    return metadata_views.get_blueprints() + agency_views.get_blueprints()
+    return licence_views.get_blueprints() + agency_views.get_blueprints()
 
 
 @tk.blanket.config_declarations("../config_declaration/schema.yaml")
@@ -53,23 +56,24 @@ class AngiangSchemaPlugin(p.SingletonPlugin):
     # IMiddleware
     def make_middleware(self, app, config):
         if hasattr(app, "after_request"):  # the Flask app
-            app.after_request(metadata_views.add_license_link)
+            app.after_request(licence_views.add_license_link)
             app.before_request(agency_views.redirect_former_name)
+            downloads.guard_missing_files(app)
         return app
 
     # IPackageController: list fields indexed as lists; theme facet labels
     def before_dataset_index(self, data_dict):
-        return search_fields.lists_for_index(data_dict)
+        return indexing.lists_for_index(data_dict)
 
     def after_dataset_search(self, search_results, search_params):
-        return search_fields.label_facets(search_results)
+        return indexing.label_facets(search_results)
 
     # IFacets: the theme facet on the search, agency and group pages
     def dataset_facets(self, facets_dict, package_type):
-        return search_fields.add_facets(facets_dict)
+        return indexing.add_facets(facets_dict)
 
     def organization_facets(self, facets_dict, organization_type, package_type):
-        return search_fields.add_facets(facets_dict)
+        return indexing.add_facets(facets_dict)
 
     def group_facets(self, facets_dict, group_type, package_type):
-        return search_fields.add_facets(facets_dict)
+        return indexing.add_facets(facets_dict)
