@@ -1,9 +1,9 @@
 """``ckan angiang ...`` commands. Each delegates to a named module."""
+
 from __future__ import annotations
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 
 DEMO_SYSADMIN = "dic_admin"
 
@@ -39,8 +39,11 @@ def demo():
 
 
 @demo.command("load")
-@click.option("--upgrade-db", is_flag=True,
-              help="Run `ckan db upgrade` (core and plugin migrations) first, in the same process.")
+@click.option(
+    "--upgrade-db",
+    is_flag=True,
+    help="Run `ckan db upgrade` (core and plugin migrations) first, in the same process.",
+)
 @click.pass_context
 def demo_load(ctx: click.Context, upgrade_db: bool):
     """Load the demo agencies and datasets; running it again adds nothing."""
@@ -54,21 +57,29 @@ def demo_load(ctx: click.Context, upgrade_db: bool):
     try:
         stats = demo_data.load(tk.config.get("ckanext.angiang.demo.data_dir") or None)
     except DemoLoadError as e:  # names the data file, object and field: no traceback
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from None
     click.echo(
         "demo: {agencies_created} agencies and {datasets_created} datasets created, "
-        "{agencies_existing} agencies and {datasets_existing} datasets already there".format(**stats)
+        "{agencies_existing} agencies and {datasets_existing} datasets already there".format(
+            **stats
+        )
     )
     if stats.get("datasets_completed") or stats.get("files_restored"):
-        click.echo("demo: completed {datasets_completed} datasets of an interrupted load, "
-                   "uploaded {files_restored} lost files again".format(**stats))
+        click.echo(
+            "demo: completed {datasets_completed} datasets of an interrupted load, "
+            "uploaded {files_restored} lost files again".format(**stats)
+        )
 
 
 @angiang.command()
-@click.option("--no-url-check", is_flag=True,
-              help="Do not request access/download URLs (accessibility then scores 0).")
-@click.option("--verbose", "-v", is_flag=True,
-              help="List inaccessible URLs and SHACL violations per dataset.")
+@click.option(
+    "--no-url-check",
+    is_flag=True,
+    help="Do not request access/download URLs (accessibility then scores 0).",
+)
+@click.option(
+    "--verbose", "-v", is_flag=True, help="List inaccessible URLs and SHACL violations per dataset."
+)
 @click.pass_context
 def mqa(ctx: click.Context, no_url_check: bool, verbose: bool):
     """Score the public DCAT-AP catalogue by the data.europa.eu MQA method."""
@@ -77,8 +88,10 @@ def mqa(ctx: click.Context, no_url_check: bool, verbose: bool):
     flask_app = ctx.meta["flask_app"]
     with flask_app.test_request_context():
         report = quality.assess_catalogue(
-            app=flask_app, check_urls_enabled=not no_url_check,
-            progress=lambda line: click.echo(line, err=True))
+            app=flask_app,
+            check_urls_enabled=not no_url_check,
+            progress=lambda line: click.echo(line, err=True),
+        )
     click.echo(quality.report_text(report, verbose=verbose))
 
 
@@ -94,10 +107,14 @@ def merge_agencies(sources, target):
     try:
         result = merge.merge({"user": site_user["name"]}, list(sources), target)
     except tk.ValidationError as e:
-        raise click.ClickException(str(e.error_dict))
-    click.echo("merged {merged} into {target}: {datasets_moved} datasets moved".format(
-        merged=", ".join(result["merged"]), target=result["target"],
-        datasets_moved=result["datasets_moved"]))
+        raise click.ClickException(str(e.error_dict)) from None
+    click.echo(
+        "merged {merged} into {target}: {datasets_moved} datasets moved".format(
+            merged=", ".join(result["merged"]),
+            target=result["target"],
+            datasets_moved=result["datasets_moved"],
+        )
+    )
 
 
 @angiang.command("rename-agency")
@@ -112,7 +129,7 @@ def rename_agency(agency, new_name, new_title):
     try:
         result = merge.rename({"user": site_user["name"]}, agency, new_name, new_title)
     except tk.ValidationError as e:
-        raise click.ClickException(str(e.error_dict))
+        raise click.ClickException(str(e.error_dict)) from None
     click.echo("renamed {agency} to {name}".format(agency=agency, name=result["name"]))
 
 

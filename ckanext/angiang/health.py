@@ -4,16 +4,24 @@ Art. 7.6: regular checks and monitoring).
 Each check returns ``(ok, detail)``; :func:`report` gathers them into the
 JSON document served at ``/healthz``.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
-
-import sqlalchemy as sa
+from collections.abc import Callable
+from typing import Any
 
 import ckan.lib.redis as ckan_redis
 import ckan.lib.search as search
 import ckan.model as model
+import sqlalchemy as sa
+
+
+def _reason(e: Exception) -> str:
+    """The driver's first line (SQLAlchemy appends the statement: never shown)."""
+    cause = getattr(e, "orig", None) or e
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}".strip()[:300]
 
 
 def check_database() -> tuple[bool, str]:
@@ -21,8 +29,11 @@ def check_database() -> tuple[bool, str]:
         model.Session.execute(sa.text("SELECT 1")).scalar()
         return True, "ok"
     except Exception as e:  # the failure itself is the report
-        model.Session.rollback()
-        return False, f"{type(e).__name__}: {e}".strip()[:300]
+        try:
+            model.Session.rollback()
+        except Exception:  # the connection is gone
+            pass
+        return False, _reason(e)
 
 
 def check_redis() -> tuple[bool, str]:
@@ -30,7 +41,7 @@ def check_redis() -> tuple[bool, str]:
         ckan_redis.connect_to_redis().ping()
         return True, "ok"
     except Exception as e:
-        return False, f"{type(e).__name__}: {e}".strip()[:300]
+        return False, _reason(e)
 
 
 def check_search() -> tuple[bool, str]:
@@ -40,7 +51,7 @@ def check_search() -> tuple[bool, str]:
         query.run({"q": "*:*", "rows": 0}, permission_labels=None)
         return True, "ok"
     except Exception as e:
-        return False, f"{type(e).__name__}: {e}".strip()[:300]
+        return False, _reason(e)
 
 
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {

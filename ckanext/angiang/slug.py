@@ -5,6 +5,7 @@ map to ASCII ("Đất đai" -> ``t-ai``). Here titles are transliterated first
 (đ -> d, tone and vowel marks removed) with python-slugify, then cut to
 CKAN's name length limits.
 """
+
 from __future__ import annotations
 
 import ckan.model as model

@@ -1,5 +1,6 @@
 """scripts/check_services.py: a missing service is one clear line naming it
 and how to start it, never a traceback (run by `make` before CKAN commands)."""
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,18 @@ def _closed_port() -> int:
 
 
 def _run(ini: str, **env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("CKAN_SQLALCHEMY_URL", "CKAN_REDIS_URL")}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("CKAN_SQLALCHEMY_URL", "CKAN_REDIS_URL")
+    }
     environ.update(env)
-    return subprocess.run([sys.executable, SCRIPT, ini], capture_output=True, text=True,
-                          timeout=60, env=environ, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, SCRIPT, ini],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        cwd=ROOT,
+    )
 
 
 def _ini(tmp_path, ckan_config, **options) -> str:
@@ -41,9 +50,14 @@ def test_silent_when_the_services_answer(tmp_path, ckan_config):
 
 def test_one_line_per_missing_service(tmp_path, ckan_config):
     pg_port, redis_port = _closed_port(), _closed_port()
-    ini = _ini(tmp_path, ckan_config,
-               **{"sqlalchemy.url": f"postgresql://angiang@127.0.0.1:{pg_port}/angiang",
-                  "ckan.redis.url": f"redis://127.0.0.1:{redis_port}/0"})
+    ini = _ini(
+        tmp_path,
+        ckan_config,
+        **{
+            "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:{pg_port}/angiang",
+            "ckan.redis.url": f"redis://127.0.0.1:{redis_port}/0",
+        },
+    )
     result = _run(ini)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -58,7 +72,8 @@ def test_environment_overrides_are_checked_too(tmp_path, ckan_config):
     result = _run(_ini(tmp_path, ckan_config), CKAN_REDIS_URL=f"redis://127.0.0.1:{port}/0")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        line for line in result.stderr.strip().splitlines() if line.startswith("services: Redis")]
+        line for line in result.stderr.strip().splitlines() if line.startswith("services: Redis")
+    ]
     assert f"127.0.0.1:{port}" in result.stderr
 
 
@@ -70,4 +85,5 @@ def test_a_missing_database_says_how_to_create_it(tmp_path, ckan_config):
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"services: PostgreSQL at {server.hostname}:{server.port or 5432} has no database {missing}: "
-        f"create it with `scripts/services.sh {missing}`")
+        f"create it with `scripts/services.sh {missing}`"
+    )

@@ -1,5 +1,6 @@
 """The demo content on its own (no database): the data files are
 consistent, realistic for the province and render to valid, stable files."""
+
 from __future__ import annotations
 
 import collections
@@ -33,7 +34,8 @@ def test_problems_are_reported_with_dataset_and_field(tmp_path, demo):
     (tmp_path / "datasets").mkdir()
     (tmp_path / "defaults.yaml").write_text("dataset: {license_id: CC-BY-4.0}\n", encoding="utf-8")
     (tmp_path / "agencies.yaml").write_text(
-        "- {title: Sở Thử nghiệm, agency_level: district}\n", encoding="utf-8")
+        "- {title: Sở Thử nghiệm, agency_level: district}\n", encoding="utf-8"
+    )
     (tmp_path / "datasets" / "x.yaml").write_text(
         "agency: Sở Không Có\n"
         "datasets:\n"
@@ -160,7 +162,9 @@ def test_openapi_documents_describe_the_records(demo, files):
                 assert doc["openapi"].startswith("3.")
                 assert r.path in doc["paths"]
                 table = tables.build(d.tables[r.table], seed=f"{d.name}/{r.table}")
-                assert set(doc["components"]["schemas"]["Record"]["properties"]) == {c.id for c in table.columns}
+                assert set(doc["components"]["schemas"]["Record"]["properties"]) == {
+                    c.id for c in table.columns
+                }
 
 
 def test_files_are_byte_for_byte_reproducible(files):
@@ -170,7 +174,9 @@ def test_files_are_byte_for_byte_reproducible(files):
     assert again.keys() == files.keys()
     assert [k for k in files if files[k] != again[k]] == []
     xlsx = next(v for (_, name), v in files.items() if name.endswith("(XLSX)"))
-    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(xlsx)).infolist()} == {(2025, 7, 1, 0, 0, 0)}
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(xlsx)).infolist()} == {
+        (2025, 7, 1, 0, 0, 0)
+    }
 
 
 def test_emblem_is_a_png():
@@ -187,10 +193,16 @@ def test_table_expressions_cannot_escape(expr):
 
 
 def test_ward_rows_are_the_102_units_of_2025():
-    rows = tables.build({"rows": {"wards": True}, "columns": [
-        {"id": "c", "title": "C", "value": "{ward_code}"},
-        {"id": "t", "title": "T", "value": "{ward_type}"},
-    ]}, seed="s").rows
+    rows = tables.build(
+        {
+            "rows": {"wards": True},
+            "columns": [
+                {"id": "c", "title": "C", "value": "{ward_code}"},
+                {"id": "t", "title": "T", "value": "{ward_type}"},
+            ],
+        },
+        seed="s",
+    ).rows
     kinds = collections.Counter(t for _, t in rows)
     assert len(rows) == 102 and kinds == {"xã": 85, "phường": 14, "đặc khu": 3}
     assert ["30742", "phường"] in rows  # phường Rạch Giá, the provincial capital

@@ -1,25 +1,28 @@
 """Loading the demo into a real portal (PostgreSQL, the portal's schema and
 search): idempotent, every dataset valid and complete against the schema,
 every file served by the portal with the checksum it computed (Art. 9.2)."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 from urllib.parse import urlparse
 
-import pytest
-
 import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.cli.cli import ckan as ckan_command
 from ckan.lib.plugins import lookup_package_plugin
 
 from ckanext.angiang import accounts, demo
 from ckanext.angiang.demo import content, loader
 
-pytestmark = pytest.mark.usefixtures("with_plugins")
+pytestmark = [
+    pytest.mark.slow,  # the whole demo catalogue loaded
+    pytest.mark.usefixtures("with_plugins"),
+]
 
 # Fields the portal fills itself, or that only apply to some resources.
 FILE_ONLY = {"mimetype", "size", "hash"}
@@ -57,33 +60,53 @@ def test_first_load_creates_everything_and_second_nothing(loads, demo_content):
     n_agencies, n_datasets = len(demo_content.agencies), len(demo_content.datasets)
     n_resources = sum(len(d.resources) for d in demo_content.datasets)
     assert first == {
-        "agencies_created": n_agencies, "agencies_existing": 0,
-        "datasets_created": n_datasets, "datasets_existing": 0, "datasets_completed": 0,
-        "resources_created": n_resources, "files_restored": 0,
+        "agencies_created": n_agencies,
+        "agencies_existing": 0,
+        "datasets_created": n_datasets,
+        "datasets_existing": 0,
+        "datasets_completed": 0,
+        "resources_created": n_resources,
+        "files_restored": 0,
+        "pages_written": 10,  # the portal's five pages, vi and en (angiang_portal)
     }
     assert second == {
-        "agencies_created": 0, "agencies_existing": n_agencies,
-        "datasets_created": 0, "datasets_existing": n_datasets, "datasets_completed": 0,
-        "resources_created": 0, "files_restored": 0,
+        "agencies_created": 0,
+        "agencies_existing": n_agencies,
+        "datasets_created": 0,
+        "datasets_existing": n_datasets,
+        "datasets_completed": 0,
+        "resources_created": 0,
+        "files_restored": 0,
+        "pages_written": 0,
     }
     names = {d.name for d in demo_content.datasets}
     stored = model.Session.query(model.Package).filter(model.Package.name.in_(names)).count()
     assert stored == n_datasets  # nothing duplicated under another name
-    assert model.Session.query(model.Resource).filter(model.Resource.state == "active").count() == n_resources
+    assert (
+        model.Session.query(model.Resource).filter(model.Resource.state == "active").count()
+        == n_resources
+    )
 
 
 def test_every_dataset_validates_against_the_schema(loads, demo_content):
     schema = lookup_package_plugin("dataset").update_package_schema()
     for d in demo_content.datasets:
         shown = _show(d.name)
-        context = {"model": model, "session": model.Session, "user": loader.DEMO_SYSADMIN,
-                   "package": model.Package.get(shown["id"])}
+        context = {
+            "model": model,
+            "session": model.Session,
+            "user": loader.DEMO_SYSADMIN,
+            "package": model.Package.get(shown["id"]),
+        }
         _, errors = tk.navl_validate(dict(shown), schema, context)
         assert not errors, (d.name, errors)
 
 
 def test_every_schema_field_is_filled(loads, demo_content):
-    from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_get_organization_schema
+    from ckanext.scheming.helpers import (
+        scheming_get_dataset_schema,
+        scheming_get_organization_schema,
+    )
 
     dataset_schema = scheming_get_dataset_schema("dataset")
     dataset_fields = [f["field_name"] for f in dataset_schema["dataset_fields"]]
@@ -99,17 +122,25 @@ def test_every_schema_field_is_filled(loads, demo_content):
                 if field not in skip:
                     assert res.get(field) not in (None, ""), (d.name, res["name"], field)
 
-    org_fields = [f["field_name"] for f in scheming_get_organization_schema("organization")["fields"]]
+    org_fields = [
+        f["field_name"] for f in scheming_get_organization_schema("organization")["fields"]
+    ]
     for a in demo_content.agencies:
         org = tk.get_action("organization_show")(_sysadmin_context(), {"id": a.name})
         for field in org_fields:
-            if field in ORG_SYSTEM_FIELDS or (field == "parent_agency" and not a.fields.get("parent_agency")):
+            if field in ORG_SYSTEM_FIELDS or (
+                field == "parent_agency" and not a.fields.get("parent_agency")
+            ):
                 continue
             assert org.get(field) not in (None, "", []), (a.name, field)
 
 
 def test_private_and_draft_datasets_stay_hidden_from_anonymous_users(loads, demo_content):
-    hidden = [d for d in demo_content.datasets if d.fields.get("private") or d.fields.get("state") == "draft"]
+    hidden = [
+        d
+        for d in demo_content.datasets
+        if d.fields.get("private") or d.fields.get("state") == "draft"
+    ]
     assert hidden
     for d in hidden:
         shown = _show(d.name)
@@ -159,7 +190,11 @@ def test_an_interrupted_load_is_completed(loads, demo_content):
     """A load that died half-way (a dataset missing, one without its
     resources, a stored file lost) is completed by the next one."""
     ctx = _sysadmin_context()
-    purged, emptied, damaged = demo_content.datasets[0], demo_content.datasets[1], demo_content.datasets[2]
+    purged, emptied, damaged = (
+        demo_content.datasets[0],
+        demo_content.datasets[1],
+        demo_content.datasets[2],
+    )
     tk.get_action("dataset_purge")(ctx, {"id": purged.name})
     for res in _show(emptied.name)["resources"]:
         tk.get_action("resource_delete")(ctx, {"id": res["id"]})
@@ -173,7 +208,9 @@ def test_an_interrupted_load_is_completed(loads, demo_content):
     assert stats["datasets_completed"] == 1
     assert stats["resources_created"] == len(purged.resources) + len(emptied.resources)
     assert stats["files_restored"] == 1
-    assert [r["name"] for r in _show(emptied.name)["resources"]] == [r.name for r in emptied.resources]
+    assert [r["name"] for r in _show(emptied.name)["resources"]] == [
+        r.name for r in emptied.resources
+    ]
     with open(uploader.get_resource_uploader({}).get_path(lost["id"]), "rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == lost["hash"]
     assert demo.load()["resources_created"] == 0
@@ -184,21 +221,26 @@ def test_cli_command_reports_the_counts(loads, demo_content, cli):
     result = cli.invoke(ckan_command, ["angiang", "demo", "load", "--upgrade-db"])
     assert result.exit_code == 0, result.output
     assert "Upgrading DB: SUCCESS" in result.output
-    assert (f"0 agencies and 0 datasets created, {len(demo_content.agencies)} agencies and "
-            f"{len(demo_content.datasets)} datasets already there") in result.output
+    assert (
+        f"0 agencies and 0 datasets created, {len(demo_content.agencies)} agencies and "
+        f"{len(demo_content.datasets)} datasets already there"
+    ) in result.output
 
 
 def _write_data_dir(path, dataset_extra: str) -> str:
     (path / "datasets").mkdir()
     (path / "defaults.yaml").write_text(
-        "dataset: {license_id: CC-BY-4.0, language: [vi], no_state_secret: true}\n", encoding="utf-8")
+        "dataset: {license_id: CC-BY-4.0, language: [vi], no_state_secret: true}\n",
+        encoding="utf-8",
+    )
     (path / "agencies.yaml").write_text(
         "- title: Sở Thử nghiệm Dữ liệu\n"
         "  short_name: Sở TNDL\n  agency_code: TEST.DEMO.01\n  agency_level: provincial\n"
         "  description: Cơ quan thử nghiệm.\n  focal_point_name: Nguyễn Văn A\n"
         "  focal_point_position: Chuyên viên\n  focal_point_email: nva@angiang.gov.vn\n"
         "  focal_point_phone: '0297 3000 000'\n  address: Phường Rạch Giá\n  website: https://example.angiang.gov.vn\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (path / "datasets" / "so-thu-nghiem-du-lieu.yaml").write_text(
         "agency: Sở Thử nghiệm Dữ liệu\n"
         "datasets:\n"
@@ -209,7 +251,8 @@ def _write_data_dir(path, dataset_extra: str) -> str:
         f"{dataset_extra}"
         "    table: {rows: {count: 2}, columns: [{id: a, title: A, value: '{n}'}]}\n"
         "    resources: [{format: CSV}]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return str(path)
 
 

@@ -1,6 +1,7 @@
 """``clean_db`` here also applies the migrations of every enabled plugin that
 has some (``activity``, ``angiang_search``...): CKAN's own ``clean_db``
 rebuilds only core's tables."""
+
 import pytest
 
 

@@ -1,6 +1,7 @@
 """The translation catalogues: complete in Vietnamese for CKAN core (with our
 completion) and for the suite, compilable, placeholders intact; the
 extraction keeps existing translations."""
+
 import gettext
 import pathlib
 import shutil
@@ -10,7 +11,7 @@ import polib
 import pytest
 from babel.messages.catalog import Catalog
 
-from ckanext.angiang import translation
+from angiang_dev import translation
 
 DATA = pathlib.Path(__file__).parent / "data"
 CORE_COMPLETION = translation.po_path(translation.CORE_COMPLETION_DIR, "vi", "ckan")
@@ -51,8 +52,11 @@ def test_catalogue_compiles_with_msgfmt_check(po, tmp_path):
     folded, _ = translation.load_po(po)
     source = tmp_path / po.name
     source.write_text(str(folded), encoding="utf-8")
-    result = subprocess.run([msgfmt, "--check", "-o", str(tmp_path / "out.mo"), str(source)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", str(tmp_path / "out.mo"), str(source)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -64,7 +68,9 @@ def test_an_appended_pair_wins_over_an_empty_entry(tmp_path):
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         '#: ckanext/angiang/views.py\nmsgid "Agencies"\nmsgstr ""\n\n'
-        'msgid "Agencies"\nmsgstr "Cơ quan"\n', encoding="utf-8")
+        'msgid "Agencies"\nmsgstr "Cơ quan"\n',
+        encoding="utf-8",
+    )
     assert translation.compile_po(po) == []
     with po.with_suffix(".mo").open("rb") as f:
         assert gettext.GNUTranslations(f).gettext("Agencies") == "Cơ quan"
@@ -78,7 +84,9 @@ def test_of_two_appended_translations_the_later_wins(tmp_path):
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "Agencies"\nmsgstr "Các cơ quan"\n\n'
-        'msgid "Agencies"\nmsgstr "Cơ quan"\n', encoding="utf-8")
+        'msgid "Agencies"\nmsgstr "Cơ quan"\n',
+        encoding="utf-8",
+    )
     errors = translation.compile_po(po)
     assert len(errors) == 1 and "two translations" in errors[0]
     with po.with_suffix(".mo").open("rb") as f:
@@ -116,6 +124,7 @@ def test_completion_uses_the_portal_terms():
 
 # --- extraction of scheming YAML --------------------------------------------
 
+
 def _extract(path):
     with path.open("rb") as f:
         return list(translation.extract_scheming_labels(f, None, (), {}))
@@ -128,12 +137,16 @@ def test_yaml_extractor_gives_plain_labels_as_msgids_and_bilingual_ones_with_con
     assert plain == {"Plain gettext label", "https://"}
     assert bilingual[("schema.yaml:dataset_fields/title/label", "Title")] == ["vi: Tên tập dữ liệu"]
     assert bilingual[("schema.yaml:dataset_fields/frequency/choices/DAILY/label", "Daily")] == [
-        "vi: Hằng ngày"]
+        "vi: Hằng ngày"
+    ]
 
 
 def test_yaml_extractor_reports_half_bilingual_and_comma_split_texts():
-    found = {msg[0]: comments for _, func, msg, comments in _extract(DATA / "schema.yaml")
-             if func == "pgettext"}
+    found = {
+        msg[0]: comments
+        for _, func, msg, comments in _extract(DATA / "schema.yaml")
+        if func == "pgettext"
+    }
     assert found["schema.yaml:dataset_fields/notes/form_placeholder"] == [
         "vi: Nội dung",
         "problem: unexpected keys ['phạm vi và cách dùng'] (quote texts containing commas)",
@@ -151,14 +164,19 @@ def test_merge_keeps_translations_revives_obsolete_ones_and_syncs_yaml_labels(tm
         '#~ msgid "Back again"\n#~ msgstr "Đã quay lại"\n\n'
         'msgid "Gone from the code"\nmsgstr "Đã bỏ"\n\n'
         'msgctxt "schema.yaml:f/label"\nmsgid "Label"\nmsgstr "Nhãn cũ"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     template = Catalog()
     template.add("Kept", locations=[("ckanext/angiang/views.py", 1)])
     template.add("Appended by hand", locations=[("ckanext/angiang/views.py", 2)])
     template.add("Back again", locations=[("ckanext/angiang/views.py", 3)])
     template.add("New one", locations=[("ckanext/angiang/views.py", 4)])
-    template.add("Label", locations=[("ckanext/angiang/schemas/schema.yaml", 5)],
-                 auto_comments=["vi: Nhãn mới"], context="schema.yaml:f/label")
+    template.add(
+        "Label",
+        locations=[("ckanext/angiang/schemas/schema.yaml", 5)],
+        auto_comments=["vi: Nhãn mới"],
+        context="schema.yaml:f/label",
+    )
 
     stats = translation.merge_template(template, po_path, "vi")
 

@@ -2,21 +2,25 @@
 rendered through the app with the plugins of test.ini. The Vietnamese
 strings asserted are msgids CKAN core's own catalogue leaves untranslated, so
 only our completion (the angiang_i18n plugin) can put them there."""
+
 import html
 
 import polib
 import pytest
-
+from angiang_testing import factories as portal_factories
 from ckan.lib.i18n import build_js_translations
 from ckan.tests import factories
 
-from ckanext.angiang import translation
-from ckanext.angiang.metadata import factories as portal_factories
+from angiang_dev import translation
 
-_CORE = {e.msgid: e for e in polib.pofile(
-    str(translation.po_path(translation.core_i18n_dir(), "vi", "ckan")))}
-_OURS = {e.msgid: e for e in polib.pofile(
-    str(translation.po_path(translation.CORE_COMPLETION_DIR, "vi", "ckan")))}
+_CORE = {
+    e.msgid: e
+    for e in polib.pofile(str(translation.po_path(translation.core_i18n_dir(), "vi", "ckan")))
+}
+_OURS = {
+    e.msgid: e
+    for e in polib.pofile(str(translation.po_path(translation.CORE_COMPLETION_DIR, "vi", "ckan")))
+}
 
 
 def ours_only(msgid):
@@ -42,9 +46,13 @@ class TestVietnameseByDefault:
     def test_home_page(self, app):
         body = page(app, "/")
         assert '<html lang="vi"' in body
-        for msgid in ["Search data", "E.g. environment", "Skip to main content"]:
-            assert ours_only(msgid) in body
-            assert msgid not in body
+        assert ours_only("Skip to main content") in body
+        # the portal's own home page (angiang_portal), in Vietnamese
+        for english, vietnamese in [
+            ("Newest datasets", "Dữ liệu mới nhất"),
+            ("Agencies by level", "Cơ quan theo cấp"),
+        ]:
+            assert vietnamese in body and english not in body
 
     def test_dataset_search(self, app):
         agency = portal_factories.Agency(title="Sở Nông nghiệp và Môi trường")
@@ -76,8 +84,13 @@ class TestVietnameseByDefault:
             assert ours_only(msgid) in body
 
     def test_about_page(self, app):
+        # the portal's own "about" page (angiang_portal), not CKAN's marketing text
+        from ckanext.angiang.portal import pages
+
+        pages.seed(factories.Sysadmin()["name"])
         body = page(app, "/about")
-        assert "CKAN là nền tảng cổng dữ liệu mã nguồn mở hàng đầu thế giới." in body
+        assert "Giới thiệu Cổng dữ liệu mở tỉnh An Giang" in body
+        assert "CKAN là nền tảng cổng dữ liệu mã nguồn mở hàng đầu thế giới." not in body
         assert "world’s leading open-source data portal platform" not in body
 
     def test_organization_form(self, app):
@@ -126,6 +139,8 @@ def test_js_translations_include_the_completion(app, ckan_config, monkeypatch, t
     # a plural: [msgid_plural, the one Vietnamese form]
     msgid = "Input is too short, must be at least one character"
     assert strings[msgid] == [
-        "Input is too short, must be at least %(num)d characters", ours_only(msgid)]
+        "Input is too short, must be at least %(num)d characters",
+        ours_only(msgid),
+    ]
     # upstream translations still there
     assert strings["Upload"] == [None, "Tải lên"]

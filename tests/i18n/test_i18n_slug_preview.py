@@ -4,6 +4,7 @@ like the server does (ckanext/angiang/slug.py): "Đất đai" -> dat-dai.
 The JavaScript runs for real in Node.js (Debian package ``nodejs``, in the
 Makefile's APT_PACKAGES): CKAN's own jquery.url-helpers.js, then our
 override, either from the source tree or as the bundle the app serves."""
+
 import json
 import pathlib
 import re
@@ -11,15 +12,24 @@ import shutil
 import subprocess
 
 import pytest
-
 from ckan.tests import factories
 
 from ckanext.angiang.slug import title_to_name
 
-CKAN_URL_HELPERS = (pathlib.Path(__import__("ckan").__file__).parent
-                    / "public" / "base" / "javascript" / "plugins" / "jquery.url-helpers.js")
-OVERRIDE = (pathlib.Path(__import__("ckanext.angiang", fromlist=["x"]).__file__).parent
-            / "assets" / "js" / "slugify-vi.js")
+CKAN_URL_HELPERS = (
+    pathlib.Path(__import__("ckan").__file__).parent
+    / "public"
+    / "base"
+    / "javascript"
+    / "plugins"
+    / "jquery.url-helpers.js"
+)
+OVERRIDE = (
+    pathlib.Path(__import__("ckanext.angiang", fromlist=["x"]).__file__).parent
+    / "assets"
+    / "js"
+    / "slugify-vi.js"
+)
 
 # Runs each script file in one context (as a page would), then slugifies the
 # titles given as JSON on stdin.
@@ -48,11 +58,15 @@ TITLES = [
 def slugify(*scripts, titles=TITLES):
     node = shutil.which("node") or shutil.which("nodejs")
     assert node, "Node.js missing: install the Debian package nodejs (make install does)"
-    result = subprocess.run([node, "-e", RUNNER, *map(str, scripts)],
-                            input=json.dumps(titles), capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [node, "-e", RUNNER, *map(str, scripts)],
+        input=json.dumps(titles),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
-    return dict(zip(titles, json.loads(result.stdout)))
+    return dict(zip(titles, json.loads(result.stdout), strict=True))
 
 
 def test_ckan_alone_mangles_vietnamese():

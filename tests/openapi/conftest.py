@@ -1,6 +1,7 @@
 """Fixtures of the API documentation tests: test.ini's plugins plus
 ``angiang_api_docs``, a database with the plugins' migrations, and a small
 catalogue (an agency, a public dataset with a resource, a private one)."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,16 +26,25 @@ def clean_db(clean_db_with_migrations):
 
 @pytest.fixture
 def catalogue(api_docs_plugins, clean_db):
+    from angiang_testing import factories
     from ckan.tests import factories as ckan_factories
-
-    from ckanext.angiang.metadata import factories
 
     sysadmin = ckan_factories.SysadminWithToken()
     agency = factories.Agency(name="so-y-te", title="Sở Y tế")
-    public = factories.Dataset(owner_org=agency["id"], name="co-so-y-te",
-                               title="Cơ sở y tế năm 2025", tags=[{"name": "y tế"}])
+    public = factories.Dataset(
+        owner_org=agency["id"],
+        name="co-so-y-te",
+        title="Cơ sở y tế năm 2025",
+        tags=[{"name": "y tế"}],
+    )
     resource = factories.Resource(package_id=public["id"], name="Danh sách cơ sở")
-    private = factories.Dataset(owner_org=agency["id"], name="ho-so-noi-bo",
-                                title="Hồ sơ nội bộ", private=True)
-    return {"sysadmin": sysadmin, "agency": agency, "public": public,
-            "resource": resource, "private": private}
+    private = factories.Dataset(
+        owner_org=agency["id"], name="ho-so-noi-bo", title="Hồ sơ nội bộ", private=True
+    )
+    return {
+        "sysadmin": sysadmin,
+        "agency": agency,
+        "public": public,
+        "resource": resource,
+        "private": private,
+    }

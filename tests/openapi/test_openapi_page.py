@@ -1,5 +1,6 @@
 """The API docs page: Vietnamese, rendered by the portal from assets it
 serves itself (no CDN), linked from the footer and the search page."""
+
 from __future__ import annotations
 
 import re
@@ -20,18 +21,24 @@ def test_docs_page_renders_swagger_ui_from_the_portal(app, ckan_config):
     assert 'data-openapi-url="/api/openapi.json"' in html
     assert "/angiang-openapi/swagger-ui/swagger-ui-bundle.js" in html
     site = ckan_config["ckan.site_url"]
-    outside = [url for url in _local_assets(html)
-               if url.startswith(("http:", "https:", "//")) and not url.startswith(site)]
+    outside = [
+        url
+        for url in _local_assets(html)
+        if url.startswith(("http:", "https:", "//")) and not url.startswith(site)
+    ]
     assert outside == []  # nothing loaded from a CDN or another site
 
 
-@pytest.mark.parametrize("path, needle", [
-    ("/angiang-openapi/swagger-ui/swagger-ui-bundle.js", "SwaggerUIBundle"),
-    ("/angiang-openapi/swagger-ui/swagger-ui.css", ".swagger-ui"),
-    ("/angiang-openapi/docs.js", "validatorUrl: null"),
-    ("/angiang-openapi/docs.css", "#swagger-ui .wrapper"),
-    ("/angiang-openapi/swagger-ui/LICENSE", "Apache License"),
-])
+@pytest.mark.parametrize(
+    "path, needle",
+    [
+        ("/angiang-openapi/swagger-ui/swagger-ui-bundle.js", "SwaggerUIBundle"),
+        ("/angiang-openapi/swagger-ui/swagger-ui.css", ".swagger-ui"),
+        ("/angiang-openapi/docs.js", "validatorUrl: null"),
+        ("/angiang-openapi/docs.css", "#swagger-ui .wrapper"),
+        ("/angiang-openapi/swagger-ui/LICENSE", "Apache License"),
+    ],
+)
 def test_the_assets_are_served(app, path, needle):
     response = app.get(path)
     assert response.status_code == 200

@@ -1,6 +1,7 @@
 """Real responses of the portal validate against the document's schemas
 (what `make fuzz` checks for generated requests, here for chosen ones with
 a dataset, a resource, a private dataset and a sysadmin's token)."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,10 @@ def check(doc: dict, response, path: str, method: str = "get") -> None:
 
 
 READS = [
-    ("package_search", {"q": "y tế", "facet.field": '["organization", "tags", "theme"]', "rows": 5}),
+    (
+        "package_search",
+        {"q": "y tế", "facet.field": '["organization", "tags", "theme"]', "rows": 5},
+    ),
     ("package_search", {"include_private": "true"}),
     ("package_show", {"id": "co-so-y-te"}),
     ("package_list", {"limit": 10}),
@@ -61,11 +65,11 @@ READS = [
 
 ERRORS = [
     ("package_show", {"id": "khong-co"}, 404),
-    ("package_show", {"id": "ho-so-noi-bo"}, 403),   # private: anonymous refused
-    ("package_show", {}, 409),                         # id missing
+    ("package_show", {"id": "ho-so-noi-bo"}, 403),  # private: anonymous refused
+    ("package_show", {}, 409),  # id missing
     ("package_search", {"rows": "abc"}, 409),
     ("package_search", {"facet.field": "tags"}, 409),  # not a JSON list
-    ("package_create", {}, 400),                       # GET on a write: a JSON string
+    ("package_create", {}, 400),  # GET on a write: a JSON string
 ]
 
 

@@ -6,12 +6,11 @@
 - :mod:`.render` turns tables into CSV, JSON, XLSX and OpenAPI documents;
 - :mod:`.loader` creates everything through CKAN's Action API, idempotently.
 """
+
 from __future__ import annotations
 
-from typing import Optional
 
-
-def load(data_dir: Optional[str] = None) -> dict[str, int]:
+def load(data_dir: str | None = None) -> dict[str, int]:
     """Load the demo content (see :func:`ckanext.angiang.demo.loader.load`)."""
     from ckanext.angiang.demo import loader
 

@@ -11,6 +11,7 @@ database (see :mod:`ckanext.angiang.demo.loader`). :func:`problems` lists
 everything wrong with a content tree, so a broken data file is reported
 with its dataset and field instead of failing half-way through a load.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,14 +28,47 @@ from ckanext.angiang.demo import tables
 DEFAULT_DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 # docs/metadata-model.md: EU data themes and frequencies.
-THEMES = {"AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"}
+THEMES = {
+    "AGRI",
+    "ECON",
+    "EDUC",
+    "ENER",
+    "ENVI",
+    "GOVE",
+    "HEAL",
+    "INTR",
+    "JUST",
+    "REGI",
+    "SOCI",
+    "TECH",
+    "TRAN",
+}
 FREQUENCIES = {
-    "TRIENNIAL", "BIENNIAL", "ANNUAL", "ANNUAL_2", "ANNUAL_3", "QUARTERLY", "BIMONTHLY", "MONTHLY",
-    "MONTHLY_2", "BIWEEKLY", "WEEKLY", "WEEKLY_2", "DAILY", "DAILY_2", "CONT", "IRREG", "NEVER", "UNKNOWN",
+    "TRIENNIAL",
+    "BIENNIAL",
+    "ANNUAL",
+    "ANNUAL_2",
+    "ANNUAL_3",
+    "QUARTERLY",
+    "BIMONTHLY",
+    "MONTHLY",
+    "MONTHLY_2",
+    "BIWEEKLY",
+    "WEEKLY",
+    "WEEKLY_2",
+    "DAILY",
+    "DAILY_2",
+    "CONT",
+    "IRREG",
+    "NEVER",
+    "UNKNOWN",
 }
 AGENCY_LEVELS = {"provincial", "commune", "other"}
-FILE_FORMATS = {"CSV": ("csv", "text/csv"), "JSON": ("json", "application/json"),
-                "XLSX": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+FILE_FORMATS = {
+    "CSV": ("csv", "text/csv"),
+    "JSON": ("json", "application/json"),
+    "XLSX": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -115,7 +149,9 @@ def read(data_dir: str | None = None) -> Content:
     files = [os.path.join(data_dir, f) for f in ("defaults.yaml", "agencies.yaml")]
     ds_dir = os.path.join(data_dir, "datasets")
     if os.path.isdir(ds_dir):
-        files += [os.path.join(ds_dir, f) for f in sorted(os.listdir(ds_dir)) if f.endswith(".yaml")]
+        files += [
+            os.path.join(ds_dir, f) for f in sorted(os.listdir(ds_dir)) if f.endswith(".yaml")
+        ]
     stamp = tuple((f, os.stat(f).st_mtime_ns) for f in files if os.path.exists(f))
     return _read_cached(data_dir, stamp)
 
@@ -135,7 +171,9 @@ def _parse(data_dir: str) -> Content:
         fields_ = {"name": name, "title": title}
         for key, value in raw.items():
             fields_[key] = _iso(value)
-        agencies.append(Agency(name, title, fields_, emblem, color, str(ward_code) if ward_code else None))
+        agencies.append(
+            Agency(name, title, fields_, emblem, color, str(ward_code) if ward_code else None)
+        )
     for agency in agencies:
         parent = agency.fields.get("parent_agency")
         if parent:
@@ -156,8 +194,13 @@ def _parse(data_dir: str) -> Content:
     return Content(agencies, datasets, defaults)
 
 
-def _dataset(raw: dict[str, Any], agency_name: str, agency: Agency | None,
-             defaults: dict[str, Any], source: str) -> Dataset:
+def _dataset(
+    raw: dict[str, Any],
+    agency_name: str,
+    agency: Agency | None,
+    defaults: dict[str, Any],
+    source: str,
+) -> Dataset:
     raw = dict(raw)
     title = raw.pop("title")
     name = raw.pop("name", None) or slug.title_to_name(title)
@@ -191,24 +234,41 @@ def _dataset(raw: dict[str, Any], agency_name: str, agency: Agency | None,
         if kind == "api":
             api_name = r["name"]
             openapi_name = f"Đặc tả OpenAPI - {api_name}"
-            resources.append(ResourceSpec(
-                name=openapi_name, kind="file", format="JSON", table=r.get("table", "data"),
-                description=descriptions.get("OPENAPI", ""), path=r["path"],
-            ))
-            resources.append(ResourceSpec(
-                name=api_name, kind="api", format="REST", description=r.get("description", ""),
-                url=defaults.get("api_base_url", "").rstrip("/") + r["path"],
-                openapi_name=openapi_name, path=r["path"], table=r.get("table", "data"),
-            ))
+            resources.append(
+                ResourceSpec(
+                    name=openapi_name,
+                    kind="file",
+                    format="JSON",
+                    table=r.get("table", "data"),
+                    description=descriptions.get("OPENAPI", ""),
+                    path=r["path"],
+                )
+            )
+            resources.append(
+                ResourceSpec(
+                    name=api_name,
+                    kind="api",
+                    format="REST",
+                    description=r.get("description", ""),
+                    url=defaults.get("api_base_url", "").rstrip("/") + r["path"],
+                    openapi_name=openapi_name,
+                    path=r["path"],
+                    table=r.get("table", "data"),
+                )
+            )
             continue
         fmt = str(r.get("format", "")).upper()
         table_key = r.get("table", "data")
         table_title = (table_specs.get(table_key) or {}).get("title") or title
-        resources.append(ResourceSpec(
-            name=r.get("name") or f"{table_title} ({fmt})",
-            kind="file", format=fmt, table=table_key,
-            description=r.get("description") or descriptions.get(fmt, ""),
-        ))
+        resources.append(
+            ResourceSpec(
+                name=r.get("name") or f"{table_title} ({fmt})",
+                kind="file",
+                format=fmt,
+                table=table_key,
+                description=r.get("description") or descriptions.get(fmt, ""),
+            )
+        )
     return Dataset(name, agency_name, fields_, table_specs, resources, source)
 
 
@@ -243,8 +303,17 @@ def problems(content: Content, build_tables: bool = True) -> list[str]:
             out.append(f"{where}: parent_agency {parent!r} must be listed before it")
         if a.ward_code and a.ward_code not in ward_codes:
             out.append(f"{where}: ward_code {a.ward_code} is not an An Giang unit")
-        for key in ("short_name", "agency_code", "focal_point_name", "focal_point_position",
-                    "focal_point_email", "focal_point_phone", "address", "website", "description"):
+        for key in (
+            "short_name",
+            "agency_code",
+            "focal_point_name",
+            "focal_point_position",
+            "focal_point_email",
+            "focal_point_phone",
+            "address",
+            "website",
+            "description",
+        ):
             if not a.fields.get(key):
                 out.append(f"{where}: {key} is empty")
         seen.append(a.name)
@@ -259,9 +328,22 @@ def problems(content: Content, build_tables: bool = True) -> list[str]:
             out.append(f"{where}: agency {d.agency!r} is not in agencies.yaml")
         if not 2 <= len(d.name) <= 100:
             out.append(f"{where}: name must be 2-100 characters")
-        for key in ("notes", "theme", "frequency", "temporal_start", "temporal_end", "issued",
-                    "modified", "quality_statement", "conforms_to", "license_id", "contact_name",
-                    "contact_email", "spatial_code", "catalogue_code"):
+        for key in (
+            "notes",
+            "theme",
+            "frequency",
+            "temporal_start",
+            "temporal_end",
+            "issued",
+            "modified",
+            "quality_statement",
+            "conforms_to",
+            "license_id",
+            "contact_name",
+            "contact_email",
+            "spatial_code",
+            "catalogue_code",
+        ):
             if not f.get(key):
                 out.append(f"{where}: {key} is empty")
         if not f.get("tags"):
@@ -272,7 +354,9 @@ def problems(content: Content, build_tables: bool = True) -> list[str]:
         if f.get("frequency") not in FREQUENCIES:
             out.append(f"{where}: unknown frequency {f.get('frequency')!r}")
         if f.get("spatial_code") not in spatial_codes:
-            out.append(f"{where}: spatial_code {f.get('spatial_code')!r} is not An Giang or one of its units")
+            out.append(
+                f"{where}: spatial_code {f.get('spatial_code')!r} is not An Giang or one of its units"
+            )
         if str(f.get("temporal_start")) > str(f.get("temporal_end")):
             out.append(f"{where}: temporal_start is after temporal_end")
         if str(f.get("issued")) > str(f.get("modified")):
@@ -285,9 +369,13 @@ def problems(content: Content, build_tables: bool = True) -> list[str]:
             out.append(f"{where}: resource name {rn!r} is used twice")
         for r in d.resources:
             if r.kind == "file" and r.format not in FILE_FORMATS:
-                out.append(f"{where}: resource {r.name!r} has format {r.format!r}; use {sorted(FILE_FORMATS)}")
+                out.append(
+                    f"{where}: resource {r.name!r} has format {r.format!r}; use {sorted(FILE_FORMATS)}"
+                )
             if r.table and r.table not in d.tables:
-                out.append(f"{where}: resource {r.name!r} uses table {r.table!r}, which is not defined")
+                out.append(
+                    f"{where}: resource {r.name!r} uses table {r.table!r}, which is not defined"
+                )
         for key, spec in d.tables.items() if build_tables else ():
             try:
                 table = tables.build(spec, seed=f"{d.name}/{key}")

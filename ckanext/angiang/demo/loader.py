@@ -13,6 +13,7 @@ died half-way is completed (missing resources are added, missing files are
 uploaded again). Existing objects are never modified otherwise, so edits
 made on the portal survive a reload.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,11 +23,11 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from werkzeug.datastructures import FileStorage
-
 import ckan.lib.uploader as uploader
 import ckan.model as model
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
 
 from ckanext.angiang import accounts
 from ckanext.angiang.demo import content as content_mod
@@ -37,8 +38,13 @@ log = logging.getLogger(__name__)
 
 DEMO_SYSADMIN = "dic_admin"
 STAT_KEYS = (
-    "agencies_created", "agencies_existing", "datasets_created", "datasets_existing",
-    "datasets_completed", "resources_created", "files_restored",
+    "agencies_created",
+    "agencies_existing",
+    "datasets_created",
+    "datasets_existing",
+    "datasets_completed",
+    "resources_created",
+    "files_restored",
 )
 
 
@@ -71,6 +77,11 @@ def load(data_dir: str | None = None, user: str = DEMO_SYSADMIN) -> dict[str, in
     except tk.ValidationError as e:
         raise DemoLoadError(f"demo catalogue {catalogue_demo.FILENAME}: {e.error_dict}") from None
     loader.datasets()
+    # the portal's pages, where none is written yet (angiang_portal)
+    if p.plugin_loaded("angiang_portal"):
+        from ckanext.angiang.portal import pages
+
+        loader.stats["pages_written"] = pages.seed(user)
     log.info("demo load: %s in %.1f s", loader.stats, time.perf_counter() - started)
     return dict(loader.stats)
 
@@ -96,16 +107,19 @@ class _Loader:
     def agencies(self) -> None:
         names = [a.name for a in self.demo.agencies]
         existing = {
-            name for (name,) in model.Session.query(model.Group.name)
-            .filter(model.Group.name.in_(names), model.Group.is_organization.is_(True))
+            name
+            for (name,) in model.Session.query(model.Group.name).filter(
+                model.Group.name.in_(names), model.Group.is_organization.is_(True)
+            )
         }
         for agency in self.demo.agencies:
             if agency.name in existing:
                 self.stats["agencies_existing"] += 1
                 continue
             data = dict(agency.fields)
-            data["image_upload"] = _file(render.emblem_png(agency.emblem, agency.color),
-                                         f"{agency.name}.png", "image/png")
+            data["image_upload"] = _file(
+                render.emblem_png(agency.emblem, agency.color), f"{agency.name}.png", "image/png"
+            )
             self._action("organization_create", data, f"agency {agency.name!r}")
             self.stats["agencies_created"] += 1
 
@@ -114,15 +128,19 @@ class _Loader:
     def datasets(self) -> None:
         names = [d.name for d in self.demo.datasets]
         packages = {
-            name: (pkg_id, state) for name, pkg_id, state in model.Session.query(
-                model.Package.name, model.Package.id, model.Package.state,
+            name: (pkg_id, state)
+            for name, pkg_id, state in model.Session.query(
+                model.Package.name,
+                model.Package.id,
+                model.Package.state,
             ).filter(model.Package.name.in_(names))
         }
         resources: dict[str, dict[str, model.Resource]] = defaultdict(dict)
         ids = [pkg_id for pkg_id, _ in packages.values()]
         if ids:
             for res in model.Session.query(model.Resource).filter(
-                    model.Resource.package_id.in_(ids), model.Resource.state == "active"):
+                model.Resource.package_id.in_(ids), model.Resource.state == "active"
+            ):
                 resources[res.package_id][res.name] = res
 
         for d in self.demo.datasets:
@@ -134,7 +152,9 @@ class _Loader:
                 have = resources.get(pkg_id, {})
                 self._restore_missing_files(d, have)
             else:
-                pkg_id = self._action("package_create", dict(d.fields), f"{d.source}: dataset {d.name!r}")["id"]
+                pkg_id = self._action(
+                    "package_create", dict(d.fields), f"{d.source}: dataset {d.name!r}"
+                )["id"]
                 self.stats["datasets_created"] += 1
                 have = {}
             missing = [r for r in d.resources if r.name not in have]
@@ -168,16 +188,22 @@ class _Loader:
         }
         if spec.path:
             return render.openapi_document(
-                table, title=d.fields["title"], description=d.fields.get("notes", ""),
-                server_url=self.demo.defaults.get("api_base_url", ""), path=spec.path,
-                publisher=agency.title, email=agency.fields.get("focal_point_email", ""),
+                table,
+                title=d.fields["title"],
+                description=d.fields.get("notes", ""),
+                server_url=self.demo.defaults.get("api_base_url", ""),
+                path=spec.path,
+                publisher=agency.title,
+                email=agency.fields.get("focal_point_email", ""),
             )
         if spec.format == "CSV":
             return render.to_csv(table)
         if spec.format == "JSON":
             return render.to_json(table, meta)
         if spec.format == "XLSX":
-            return render.to_xlsx(table, d.tables[spec.table or "data"].get("title") or d.fields["title"], meta)
+            return render.to_xlsx(
+                table, d.tables[spec.table or "data"].get("title") or d.fields["title"], meta
+            )
         raise DemoLoadError(f"{d.source}: dataset {d.name!r}: no file format {spec.format!r}")
 
     def _resource_fields(self, d: Dataset, pkg_id: str, spec: ResourceSpec) -> dict[str, Any]:
@@ -190,18 +216,25 @@ class _Loader:
             "language": (d.fields.get("language") or ["vi"])[0],
         }
 
-    def _create_resource(self, d: Dataset, pkg_id: str, spec: ResourceSpec,
-                         urls: dict[str, str]) -> dict[str, Any]:
+    def _create_resource(
+        self, d: Dataset, pkg_id: str, spec: ResourceSpec, urls: dict[str, str]
+    ) -> dict[str, Any]:
         data = self._resource_fields(d, pkg_id, spec)
         if spec.kind == "api":
             data["url"] = spec.url
             data["openapi_url"] = urls.get(spec.openapi_name or "")
             if not data["openapi_url"]:
-                raise DemoLoadError(f"{d.source}: dataset {d.name!r}: API {spec.name!r} has no OpenAPI document")
+                raise DemoLoadError(
+                    f"{d.source}: dataset {d.name!r}: API {spec.name!r} has no OpenAPI document"
+                )
         else:
             data["mimetype"] = spec.mimetype
-            data["upload"] = _file(self.file_bytes(d, spec), content_mod.resource_filename(d, spec), spec.mimetype)
-        return self._action("resource_create", data, f"{d.source}: dataset {d.name!r}, resource {spec.name!r}")
+            data["upload"] = _file(
+                self.file_bytes(d, spec), content_mod.resource_filename(d, spec), spec.mimetype
+            )
+        return self._action(
+            "resource_create", data, f"{d.source}: dataset {d.name!r}, resource {spec.name!r}"
+        )
 
     def _restore_missing_files(self, d: Dataset, have: dict[str, model.Resource]) -> None:
         """Upload again the files of demo resources whose stored file is gone
@@ -213,9 +246,15 @@ class _Loader:
             path = uploader.get_resource_uploader({}).get_path(res.id)
             if os.path.exists(path):
                 continue
-            data = {"id": res.id, "upload": _file(self.file_bytes(d, spec),
-                                                  content_mod.resource_filename(d, spec), spec.mimetype)}
-            self._action("resource_patch", data, f"{d.source}: dataset {d.name!r}, resource {spec.name!r}")
+            data = {
+                "id": res.id,
+                "upload": _file(
+                    self.file_bytes(d, spec), content_mod.resource_filename(d, spec), spec.mimetype
+                ),
+            }
+            self._action(
+                "resource_patch", data, f"{d.source}: dataset {d.name!r}, resource {spec.name!r}"
+            )
             self.stats["files_restored"] += 1
 
 
@@ -230,5 +269,7 @@ def expected_files(data_dir: str | None = None) -> dict[tuple[str, str], bytes]:
     loader = _Loader(demo, DEMO_SYSADMIN)
     return {
         (d.name, spec.name): loader.file_bytes(d, spec)
-        for d in demo.datasets for spec in d.resources if spec.kind == "file"
+        for d in demo.datasets
+        for spec in d.resources
+        if spec.kind == "file"
     }

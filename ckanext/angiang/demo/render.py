@@ -1,6 +1,7 @@
 """The bytes of the demo files: CSV, JSON, XLSX tables, OpenAPI documents
 and agency emblems (PNG). Every function is deterministic: the same input
 gives the same bytes, so checksums stay stable from one load to the next."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,8 @@ import json
 import struct
 import zipfile
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,7 +38,11 @@ def to_json(table: Table, meta: dict[str, Any]) -> bytes:
     """A JSON document: what the table is, its fields, and its records."""
     doc = dict(meta)
     doc["fields"] = [
-        {k: v for k, v in (("id", c.id), ("title", c.title), ("type", c.type), ("unit", c.unit)) if v}
+        {
+            k: v
+            for k, v in (("id", c.id), ("title", c.title), ("type", c.type), ("unit", c.unit))
+            if v
+        }
         for c in table.columns
     ]
     doc["records"] = table.records()
@@ -95,8 +101,16 @@ def _normalise_zip(data: bytes) -> bytes:
 _JSON_TYPES = {"integer": "integer", "number": "number", "date": "string", "string": "string"}
 
 
-def openapi_document(table: Table, *, title: str, description: str, server_url: str,
-                     path: str, publisher: str, email: str) -> bytes:
+def openapi_document(
+    table: Table,
+    *,
+    title: str,
+    description: str,
+    server_url: str,
+    path: str,
+    publisher: str,
+    email: str,
+) -> bytes:
     """An OpenAPI 3.0 document for a read-only service returning ``table``'s
     records (Art. 3.2, 8.3: agency APIs are described with OpenAPI)."""
     properties = {}
@@ -121,24 +135,37 @@ def openapi_document(table: Table, *, title: str, description: str, server_url: 
                     "summary": title,
                     "operationId": path.strip("/").replace("/", "_").replace("-", "_") or "records",
                     "parameters": [
-                        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 100, "maximum": 1000},
-                         "description": "Số bản ghi tối đa trả về"},
-                        {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0},
-                         "description": "Vị trí bắt đầu"},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": 100, "maximum": 1000},
+                            "description": "Số bản ghi tối đa trả về",
+                        },
+                        {
+                            "name": "offset",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": 0},
+                            "description": "Vị trí bắt đầu",
+                        },
                     ],
                     "responses": {
                         "200": {
                             "description": "Danh sách bản ghi",
-                            "content": {"application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "total": {"type": "integer"},
-                                        "records": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "total": {"type": "integer"},
+                                            "records": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Record"},
+                                            },
+                                        },
                                     },
-                                },
-                                "example": {"total": len(table.rows), "records": example},
-                            }},
+                                    "example": {"total": len(table.rows), "records": example},
+                                }
+                            },
                         },
                     },
                 },
@@ -153,20 +180,34 @@ def openapi_document(table: Table, *, title: str, description: str, server_url: 
 
 # A 5x7 bitmap font for the letters of agency abbreviations.
 _FONT = {
-    "A": "01110 10001 10001 11111 10001 10001 10001", "B": "11110 10001 10001 11110 10001 10001 11110",
-    "C": "01110 10001 10000 10000 10000 10001 01110", "D": "11110 10001 10001 10001 10001 10001 11110",
-    "E": "11111 10000 10000 11110 10000 10000 11111", "F": "11111 10000 10000 11110 10000 10000 10000",
-    "G": "01110 10001 10000 10111 10001 10001 01111", "H": "10001 10001 10001 11111 10001 10001 10001",
-    "I": "01110 00100 00100 00100 00100 00100 01110", "J": "00111 00010 00010 00010 00010 10010 01100",
-    "K": "10001 10010 10100 11000 10100 10010 10001", "L": "10000 10000 10000 10000 10000 10000 11111",
-    "M": "10001 11011 10101 10101 10001 10001 10001", "N": "10001 10001 11001 10101 10011 10001 10001",
-    "O": "01110 10001 10001 10001 10001 10001 01110", "P": "11110 10001 10001 11110 10000 10000 10000",
-    "Q": "01110 10001 10001 10001 10101 10010 01101", "R": "11110 10001 10001 11110 10100 10010 10001",
-    "S": "01111 10000 10000 01110 00001 00001 11110", "T": "11111 00100 00100 00100 00100 00100 00100",
-    "U": "10001 10001 10001 10001 10001 10001 01110", "V": "10001 10001 10001 10001 10001 01010 00100",
-    "W": "10001 10001 10001 10101 10101 10101 01010", "X": "10001 10001 01010 00100 01010 10001 10001",
-    "Y": "10001 10001 01010 00100 00100 00100 00100", "Z": "11111 00001 00010 00100 01000 10000 11111",
-    "&": "01100 10010 10100 01000 10101 10010 01101", "-": "00000 00000 00000 11111 00000 00000 00000",
+    "A": "01110 10001 10001 11111 10001 10001 10001",
+    "B": "11110 10001 10001 11110 10001 10001 11110",
+    "C": "01110 10001 10000 10000 10000 10001 01110",
+    "D": "11110 10001 10001 10001 10001 10001 11110",
+    "E": "11111 10000 10000 11110 10000 10000 11111",
+    "F": "11111 10000 10000 11110 10000 10000 10000",
+    "G": "01110 10001 10000 10111 10001 10001 01111",
+    "H": "10001 10001 10001 11111 10001 10001 10001",
+    "I": "01110 00100 00100 00100 00100 00100 01110",
+    "J": "00111 00010 00010 00010 00010 10010 01100",
+    "K": "10001 10010 10100 11000 10100 10010 10001",
+    "L": "10000 10000 10000 10000 10000 10000 11111",
+    "M": "10001 11011 10101 10101 10001 10001 10001",
+    "N": "10001 10001 11001 10101 10011 10001 10001",
+    "O": "01110 10001 10001 10001 10001 10001 01110",
+    "P": "11110 10001 10001 11110 10000 10000 10000",
+    "Q": "01110 10001 10001 10001 10101 10010 01101",
+    "R": "11110 10001 10001 11110 10100 10010 10001",
+    "S": "01111 10000 10000 01110 00001 00001 11110",
+    "T": "11111 00100 00100 00100 00100 00100 00100",
+    "U": "10001 10001 10001 10001 10001 10001 01110",
+    "V": "10001 10001 10001 10001 10001 01010 00100",
+    "W": "10001 10001 10001 10101 10101 10101 01010",
+    "X": "10001 10001 01010 00100 01010 10001 10001",
+    "Y": "10001 10001 01010 00100 00100 00100 00100",
+    "Z": "11111 00001 00010 00100 01000 10000 11111",
+    "&": "01100 10010 10100 01000 10101 10010 01101",
+    "-": "00000 00000 00000 11111 00000 00000 00000",
 }
 
 
@@ -189,7 +230,7 @@ def emblem_png(text: str, color: str, size: int = 192) -> bytes:
     for y in range(size):
         row = bytearray(b"\x00")  # filter type: none
         for x in range(size):
-            inside = (x - centre) ** 2 + (y - centre) ** 2 <= radius ** 2
+            inside = (x - centre) ** 2 + (y - centre) ** 2 <= radius**2
             pixel = bg
             if inside:
                 pixel = white if (x - x0, y - y0) in ink else fg
@@ -212,10 +253,20 @@ def _ink(text: str, scale: int) -> set[tuple[int, int]]:
 
 def _png(width: int, height: int, raw: bytes) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 RENDERERS: dict[str, Callable[..., bytes]] = {"CSV": to_csv, "JSON": to_json, "XLSX": to_xlsx}

@@ -38,6 +38,7 @@ Every row also has ``n`` (1-based row number). Column kinds:
 Randomness comes from a generator seeded with the table's key, so the same
 spec always gives the same rows and the same file bytes.
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,8 +48,9 @@ import itertools
 import math
 import operator
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from vietnam_provinces import Province, Ward
 
@@ -78,10 +80,11 @@ class Table:
 
     def records(self) -> list[dict[str, Any]]:
         ids = [c.id for c in self.columns]
-        return [dict(zip(ids, row)) for row in self.rows]
+        return [dict(zip(ids, row, strict=True)) for row in self.rows]
 
 
 # --- administrative units ----------------------------------------------------
+
 
 @functools.lru_cache(maxsize=1)
 def province() -> Province:
@@ -101,7 +104,7 @@ def ward_by_code(code: int | str) -> Ward:
 def _ward_short(ward: Ward) -> str:
     prefix = ward.division_type.value
     name = ward.name
-    return name[len(prefix):].strip() if name.lower().startswith(prefix) else name
+    return name[len(prefix) :].strip() if name.lower().startswith(prefix) else name
 
 
 def ward_context(ward: Ward) -> dict[str, Any]:
@@ -110,12 +113,15 @@ def ward_context(ward: Ward) -> dict[str, Any]:
         "ward_name": ward.name,
         "ward_short": _ward_short(ward),
         "ward_type": ward.division_type.value,
-        "former_province": "An Giang" if int(ward.code) < _FIRST_FORMER_KIEN_GIANG_CODE else "Kiên Giang",
+        "former_province": "An Giang"
+        if int(ward.code) < _FIRST_FORMER_KIEN_GIANG_CODE
+        else "Kiên Giang",
         "urban": 1 if ward.division_type.value == "phường" else 0,
     }
 
 
 # --- row sources --------------------------------------------------------------
+
 
 def _rows_wards(arg: Any) -> list[dict[str, Any]]:
     arg = arg or {}
@@ -144,7 +150,9 @@ def _rows_quarters(arg: Any) -> list[dict[str, Any]]:
     out = []
     for year in range(first, last + 1):
         for q in range(1, 5):
-            out.append({"year": year, "quarter_num": q, "quarter": f"Quý {q}/{year}", "t": len(out)})
+            out.append(
+                {"year": year, "quarter_num": q, "quarter": f"Quý {q}/{year}", "t": len(out)}
+            )
     return out[: int(arg[2])] if len(arg) > 2 else out
 
 
@@ -153,10 +161,15 @@ def _rows_months(arg: Any) -> list[dict[str, Any]]:
     out = []
     y, m = y0, m0
     while (y, m) <= (y1, m1):
-        out.append({
-            "year": y, "month_num": m, "month": f"{y}-{m:02d}",
-            "month_label": f"Tháng {m:02d}/{y}", "t": len(out),
-        })
+        out.append(
+            {
+                "year": y,
+                "month_num": m,
+                "month": f"{y}-{m:02d}",
+                "month_label": f"Tháng {m:02d}/{y}",
+                "t": len(out),
+            }
+        )
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
@@ -175,8 +188,15 @@ def _rows_days(arg: Any) -> list[dict[str, Any]]:
     out = []
     day = first
     while day <= last:
-        out.append({"date": day.isoformat(), "year": day.year, "month_num": day.month,
-                    "doy": day.timetuple().tm_yday, "t": len(out)})
+        out.append(
+            {
+                "date": day.isoformat(),
+                "year": day.year,
+                "month_num": day.month,
+                "doy": day.timetuple().tm_yday,
+                "t": len(out),
+            }
+        )
         day += dt.timedelta(days=1)
     return out
 
@@ -208,8 +228,10 @@ def _row_contexts(rows_spec: Any) -> Iterator[dict[str, Any]]:
     axes = []
     for source in sources:
         if not isinstance(source, dict) or len(source) != 1:
-            raise TableSpecError(f"a row source is a mapping with one key of {sorted(ROW_SOURCES)}: {source!r}")
-        (kind, arg), = source.items()
+            raise TableSpecError(
+                f"a row source is a mapping with one key of {sorted(ROW_SOURCES)}: {source!r}"
+            )
+        ((kind, arg),) = source.items()
         if kind not in ROW_SOURCES:
             raise TableSpecError(f"unknown row source {kind!r}; use one of {sorted(ROW_SOURCES)}")
         axes.append(ROW_SOURCES[kind](arg))
@@ -223,14 +245,23 @@ def _row_contexts(rows_spec: Any) -> Iterator[dict[str, Any]]:
 # --- expressions ----------------------------------------------------------------
 
 _BINOPS = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod, ast.Pow: operator.pow,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
 }
 _CMPOPS = {
-    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
-    ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 
 
@@ -240,13 +271,23 @@ class _Evaluator:
 
     def __init__(self, rng: random.Random):
         self.functions = {
-            "uniform": rng.uniform, "randint": rng.randint, "gauss": rng.gauss,
-            "round": round, "min": min, "max": max, "abs": abs, "int": int, "str": str,
-            "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos, "exp": math.exp,
+            "uniform": rng.uniform,
+            "randint": rng.randint,
+            "gauss": rng.gauss,
+            "round": round,
+            "min": min,
+            "max": max,
+            "abs": abs,
+            "int": int,
+            "str": str,
+            "sqrt": math.sqrt,
+            "sin": math.sin,
+            "cos": math.cos,
+            "exp": math.exp,
         }
 
     @staticmethod
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def parse(expr: str) -> ast.AST:
         try:
             return ast.parse(expr, mode="eval").body
@@ -268,10 +309,14 @@ class _Evaluator:
             return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
             value = ev(node.operand)
-            return -value if isinstance(node.op, ast.USub) else (value if isinstance(node.op, ast.UAdd) else not value)
+            return (
+                -value
+                if isinstance(node.op, ast.USub)
+                else (value if isinstance(node.op, ast.UAdd) else not value)
+            )
         if isinstance(node, ast.Compare):
             left = ev(node.left)
-            for op, right_node in zip(node.ops, node.comparators):
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
                 right = ev(right_node)
                 if type(op) not in _CMPOPS or not _CMPOPS[type(op)](left, right):
                     return False
@@ -286,18 +331,62 @@ class _Evaluator:
             return [ev(e) for e in node.elts]
         if isinstance(node, ast.Subscript):
             return ev(node.value)[ev(node.slice)]
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in self.functions and not node.keywords):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in self.functions
+            and not node.keywords
+        ):
             return self.functions[node.func.id](*[ev(a) for a in node.args])
         raise TableSpecError(f"unsupported expression {ast.dump(node)[:60]} in {expr!r}")
 
 
 # --- fictional people -------------------------------------------------------------
 
-_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Lâm", "Thái", "Dương"]
+_FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Võ",
+    "Phan",
+    "Trương",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Lâm",
+    "Thái",
+    "Dương",
+]
 _MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Hữu", "Kim", "Thành"]
-_GIVEN = ["An", "Bình", "Châu", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Khoa", "Lan", "Linh", "Long",
-          "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trí", "Trinh", "Tuấn", "Vy"]
+_GIVEN = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trí",
+    "Trinh",
+    "Tuấn",
+    "Vy",
+]
 
 
 def fictional_person(rng: random.Random) -> str:
@@ -337,7 +426,7 @@ def build(spec: dict[str, Any], seed: str) -> Table:
     for n, ctx in enumerate(_row_contexts(spec["rows"]), start=1):
         names = dict(ctx, n=n, pi=math.pi)
         row = []
-        for col, column in zip(spec["columns"], columns):
+        for col, column in zip(spec["columns"], columns, strict=True):
             value = _cell(col, names, rng, evaluate)
             names[column.id] = value
             row.append(value)
@@ -349,7 +438,9 @@ def build(spec: dict[str, Any], seed: str) -> Table:
     return table
 
 
-def _cell(col: dict[str, Any], names: dict[str, Any], rng: random.Random, evaluate: _Evaluator) -> Any:
+def _cell(
+    col: dict[str, Any], names: dict[str, Any], rng: random.Random, evaluate: _Evaluator
+) -> Any:
     try:
         if "value" in col:
             value = str(col["value"]).format_map(names)
@@ -370,4 +461,3 @@ def _cell(col: dict[str, Any], names: dict[str, Any], rng: random.Random, evalua
     except KeyError as e:
         raise TableSpecError(f"column {col['id']!r}: unknown name {e.args[0]!r}") from None
     raise TableSpecError(f"column {col['id']!r} has no value kind")
-

@@ -16,12 +16,14 @@ So the document never lists an operation the portal does not answer, and
 parameters and schemas stay reviewable as data. :func:`build` is pure: the
 view passes what it reads from CKAN.
 """
+
 from __future__ import annotations
 
 import copy
 import functools
 import pathlib
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -49,7 +51,7 @@ def _text(loader: yaml.SafeLoader, node: yaml.Node) -> Text:
 _SpecLoader.add_constructor("!t", _text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read(name: str) -> dict:
     with (SPEC_DIR / name).open(encoding="utf-8") as f:
         return yaml.load(f, Loader=_SpecLoader)  # noqa: S506 (a SafeLoader subclass)
@@ -57,8 +59,18 @@ def _read(name: str) -> dict:
 
 def specs() -> dict[str, dict]:
     """The three spec files, parsed (a fresh copy: callers may change it)."""
-    return copy.deepcopy({name: _read(f"{name}.yaml")
-                          for name in ("components", "actions", "endpoints")})
+    return copy.deepcopy(
+        {name: _read(f"{name}.yaml") for name in ("components", "actions", "endpoints")}
+    )
+
+
+def specs_action_names() -> tuple[str, ...]:
+    """The actions the spec documents (read once, not copied)."""
+    return tuple(_read("actions.yaml")["actions"])
+
+
+def dcat_plugin() -> str:
+    return _read("endpoints.yaml")["dcat"]["plugin"]
 
 
 def localize(node: Any, lang: str) -> Any:
@@ -111,8 +123,13 @@ def _parameters(entry: dict, shared: dict) -> list[dict]:
     return result
 
 
-def action_operation(name: str, entry: dict, side_effect_free: bool,
-                     module: Optional[str] = None, shared: Optional[dict] = None) -> tuple[str, dict]:
+def action_operation(
+    name: str,
+    entry: dict,
+    side_effect_free: bool,
+    module: str | None = None,
+    shared: dict | None = None,
+) -> tuple[str, dict]:
     """(HTTP method, OpenAPI operation) of one documented action; ``shared``:
     the shared parameters (components/parameters)."""
     op: dict[str, Any] = {
@@ -126,8 +143,10 @@ def action_operation(name: str, entry: dict, side_effect_free: bool,
         description = f"{description}\n\n{link}" if description else link
     if description:
         op["description"] = description
-    ok = {"description": "OK", "content": {"application/json": {
-        "schema": _envelope(entry.get("result", {}))}}}
+    ok = {
+        "description": "OK",
+        "content": {"application/json": {"schema": _envelope(entry.get("result", {}))}},
+    }
     op["responses"] = {"200": ok, **_errors(ERROR_RESPONSES)}
     if side_effect_free:
         parameters = _parameters(entry, shared or {})
@@ -136,8 +155,10 @@ def action_operation(name: str, entry: dict, side_effect_free: bool,
         # anonymous, or with a token to see what the account may see
         op["security"] = [{}, {"apiToken": []}]
         return "get", op
-    op["requestBody"] = {"required": True, "content": {"application/json": {
-        "schema": entry.get("body", {"type": "object"})}}}
+    op["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": entry.get("body", {"type": "object"})}},
+    }
     op["security"] = [{"apiToken": []}]
     return "post", op
 
@@ -158,23 +179,33 @@ def dcat_paths(spec: dict) -> dict:
             op = {
                 "operationId": f"dcat_{kind}_{fmt}",
                 "tags": ["dcat"],
-                "summary": Text({lang: text.replace("{format}", fmt)
-                                 for lang, text in part["summary"].items()}),
+                "summary": Text(
+                    {lang: text.replace("{format}", fmt) for lang, text in part["summary"].items()}
+                ),
                 "description": part["description"],
                 "parameters": part["parameters"],
                 "responses": {
-                    "200": {"description": "OK", "content": {media_type: {"schema": _rdf_schema(media_type)}}},
-                    **{str(code): {"$ref": "#/components/responses/HtmlError"}
-                       for code in part.get("errors", [])},
+                    "200": {
+                        "description": "OK",
+                        "content": {media_type: {"schema": _rdf_schema(media_type)}},
+                    },
+                    **{
+                        str(code): {"$ref": "#/components/responses/HtmlError"}
+                        for code in part.get("errors", [])
+                    },
                 },
             }
             paths[template.format(fmt=fmt)] = {"get": op}
     return paths
 
 
-def build(lang: str, server_url: str, version: str,
-          action_info: Callable[[str], Optional[tuple[bool, str]]],
-          plugin_loaded: Callable[[str], bool]) -> dict:
+def build(
+    lang: str,
+    server_url: str,
+    version: str,
+    action_info: Callable[[str], tuple[bool, str] | None],
+    plugin_loaded: Callable[[str], bool],
+) -> dict:
     """The document in ``lang``.
 
     ``action_info(name)``: None when no such action is registered, else
@@ -200,20 +231,23 @@ def build(lang: str, server_url: str, version: str,
     document = {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": Text(vi="API của Cổng dữ liệu mở tỉnh An Giang",
-                          en="An Giang province open data portal API"),
+            "title": Text(
+                vi="API của Cổng dữ liệu mở tỉnh An Giang",
+                en="An Giang province open data portal API",
+            ),
             "version": version,
             "description": Text(
                 vi="Action API của CKAN 2.12 và danh mục DCAT-AP 3 của cổng. Đọc dữ liệu "
-                   "công khai không cần mã API; thao tác ghi cần mã API trong tiêu đề "
-                   "`Authorization` và quyền của cơ quan (Điều 8.2). Mọi phản hồi của "
-                   "Action API có dạng `{help, success, result}`; lỗi có dạng "
-                   "`{success: false, error: {__type, message}}`.",
+                "công khai không cần mã API; thao tác ghi cần mã API trong tiêu đề "
+                "`Authorization` và quyền của cơ quan (Điều 8.2). Mọi phản hồi của "
+                "Action API có dạng `{help, success, result}`; lỗi có dạng "
+                "`{success: false, error: {__type, message}}`.",
                 en="CKAN 2.12's Action API and the portal's DCAT-AP 3 catalogue. Reading "
-                   "public data needs no token; writing needs an API token in the "
-                   "`Authorization` header and the agency's rights (Art. 8.2). Every "
-                   "Action API response is `{help, success, result}`; errors are "
-                   "`{success: false, error: {__type, message}}`."),
+                "public data needs no token; writing needs an API token in the "
+                "`Authorization` header and the agency's rights (Art. 8.2). Every "
+                "Action API response is `{help, success, result}`; errors are "
+                "`{success: false, error: {__type, message}}`.",
+            ),
         },
         "servers": [{"url": server_url.rstrip("/") or "/"}],
         "tags": [tag for tag in actions["tags"] if tag["name"] in used_tags],

@@ -20,6 +20,7 @@ connections and threads at start-up that must not be shared across a fork.
 Any other gunicorn setting can be given on the command line or in
 ``GUNICORN_CMD_ARGS``.
 """
+
 import multiprocessing
 import os
 
@@ -54,5 +55,9 @@ def post_worker_init(worker):
     except Exception:  # a worker that could not warm up still serves (cold)
         worker.log.exception("worker %s: warm-up failed; serving cold", worker.pid)
         return
-    worker.log.info("worker %s warmed up in %.2f s (docsets %s)", worker.pid,
-                    figures["seconds"], "read" if figures["docsets"] else "not read")
+    worker.log.info(
+        "worker %s warmed up in %.2f s (docsets %s)",
+        worker.pid,
+        figures["seconds"],
+        "read" if figures["docsets"] else "not read",
+    )

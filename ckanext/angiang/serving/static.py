@@ -20,6 +20,7 @@ uploaded agency and group images) is left to CKAN: uploads may change under
 the same name. Resource files are never static (they pass the download
 view's access checks).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,12 +42,37 @@ def public_folders(config: Any) -> list[str]:
 
     root = os.path.dirname(os.path.abspath(ckan.__file__))
     extra = [p for p in (config.get("extra_public_paths") or "").split(",") if p]
-    return extra + list(config.get("plugin_public_paths") or []) + [
-        os.path.join(root, config.get("ckan.base_public_folder") or "public")]
+    return (
+        extra
+        + list(config.get("plugin_public_paths") or [])
+        + [os.path.join(root, config.get("ckan.base_public_folder") or "public")]
+    )
 
 
-def _nosniff(headers, path, url) -> None:
-    headers["X-Content-Type-Options"] = "nosniff"
+def security_headers(config: Any) -> dict[str, str]:
+    """The headers the ``angiang_security`` plugin sets on CKAN's responses
+    (:mod:`ckanext.angiang.security.headers`), for the files WhiteNoise
+    answers before CKAN: the page policy without its per-request script
+    nonce (a static file has no inline script of the portal's),
+    ``X-Frame-Options``, ``Referrer-Policy``, ``Strict-Transport-Security``
+    when configured, and always ``nosniff``. Read once at start-up."""
+    headers = {"X-Content-Type-Options": "nosniff"}
+    policy = config.get("ckanext.angiang.security.content_security_policy")
+    if policy:
+        headers["Content-Security-Policy"] = re.sub(
+            r"\s*'nonce-\{nonce\}'", "", " ".join(policy.split())
+        )
+    for key, header in (
+        ("x_frame_options", "X-Frame-Options"),
+        ("referrer_policy", "Referrer-Policy"),
+    ):
+        value = config.get(f"ckanext.angiang.security.{key}")
+        if value:
+            headers[header] = value
+    max_age = config.get("ckanext.angiang.security.hsts_max_age")
+    if max_age and int(max_age):
+        headers["Strict-Transport-Security"] = f"max-age={int(max_age)}; includeSubDomains"
+    return headers
 
 
 def wrap(app, config: Any):
@@ -55,9 +81,19 @@ def wrap(app, config: Any):
     CKAN)."""
     from ckan.lib.webassets_tools import get_webassets_path
 
-    served = WhiteNoise(app, max_age=MAX_AGE, allow_all_origins=False,
-                        add_headers_function=_nosniff,
-                        immutable_file_test=lambda path, url: bool(IMMUTABLE.match(url)))
+    extra = security_headers(config)
+
+    def add_headers(headers, path, url) -> None:
+        for name, value in extra.items():
+            headers[name] = value
+
+    served = WhiteNoise(
+        app,
+        max_age=MAX_AGE,
+        allow_all_origins=False,
+        add_headers_function=add_headers,
+        immutable_file_test=lambda path, url: bool(IMMUTABLE.match(url)),
+    )
     # WhiteNoise: a later add_files wins; CKAN: the first folder wins
     for folder in reversed(public_folders(config)):
         if os.path.isdir(folder):

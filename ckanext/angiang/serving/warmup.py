@@ -14,11 +14,13 @@ default sort, then the search API until one search is answered from the
 docsets (a large catalogue reads a sort order in a thread; the SQL
 statements answer meanwhile). Nothing in the search package changes for it.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +40,18 @@ def _docsets():
 
     from ckanext.angiang.search import backend, docsets
 
-    if not backend.installed() or not tk.asbool(
-            tk.config.get("ckanext.angiang.search.docsets")):
+    if not backend.installed() or not tk.asbool(tk.config.get("ckanext.angiang.search.docsets")):
         return None
     return docsets.for_engine(model.meta.engine)
 
 
-def warm_up(app, heartbeat: Optional[Callable[[], Any]] = None,
-            patience: float = PATIENCE) -> dict[str, Any]:
+def warm_up(
+    app, heartbeat: Callable[[], Any] | None = None, patience: float = PATIENCE
+) -> dict[str, Any]:
     """Run the warm-up requests through ``app``; returns figures for the log:
     ``{"pages": {path: [status, seconds]}, "docsets": bool, "seconds": s}``."""
-    from werkzeug.test import Client
-
     import ckan.plugins.toolkit as tk
+    from werkzeug.test import Client
 
     client = Client(app)
     base_url = tk.config.get("ckan.site_url") or "http://localhost"
@@ -75,7 +76,10 @@ def warm_up(app, heartbeat: Optional[Callable[[], Any]] = None,
             break
         beat()
         time.sleep(0.1)
-    figures = {"pages": pages, "docsets": answered,
-               "seconds": round(time.perf_counter() - started, 3)}
+    figures = {
+        "pages": pages,
+        "docsets": answered,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
     log.info("Worker warmed up: %s", figures)
     return figures

@@ -10,12 +10,14 @@ with an ini that sets ``SECRET_KEY`` to anything else, the server refuses to
 start. Every cookie CKAN signs (the session, which holds the CSRF token, and
 the remember-me cookie) and every API token depends on it.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import secrets
-from typing import Any, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 SECRET_ENV = "CKAN_SECRET_KEY"
 SECRET_FILE_ENV = "CKAN_SECRET_KEY_FILE"
@@ -44,17 +46,21 @@ def require_secret(environ: MutableMapping[str, str] = os.environ) -> str:
             with open(path, encoding="utf-8") as f:
                 environ[SECRET_ENV] = f.read().strip()
         except OSError as e:
-            raise RefusedToStart(f"{SECRET_FILE_ENV}={path} cannot be read ({e.strerror})")
+            raise RefusedToStart(
+                f"{SECRET_FILE_ENV}={path} cannot be read ({e.strerror})"
+            ) from None
     secret = environ.get(SECRET_ENV, "").strip()
     if not secret:
         raise RefusedToStart(
             f"{SECRET_ENV} is not set. Generate one once and keep it with the "
-            f"site's secrets: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+            f"site's secrets: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     if secret in KNOWN_SECRETS:
         raise RefusedToStart(f"{SECRET_ENV} is a development secret from this repository")
     if len(secret) < MIN_SECRET_LENGTH:
-        raise RefusedToStart(f"{SECRET_ENV} has {len(secret)} characters; "
-                             f"at least {MIN_SECRET_LENGTH} are needed")
+        raise RefusedToStart(
+            f"{SECRET_ENV} has {len(secret)} characters; at least {MIN_SECRET_LENGTH} are needed"
+        )
     return secret
 
 
@@ -62,14 +68,16 @@ def require_config_secret(config: Mapping[str, Any], secret: str) -> None:
     if config.get("SECRET_KEY") != secret:
         raise RefusedToStart(
             f"the ini sets SECRET_KEY itself; production takes it from {SECRET_ENV} "
-            f"(SECRET_KEY = %({SECRET_ENV})s, as in docker/production.ini)")
+            f"(SECRET_KEY = %({SECRET_ENV})s, as in docker/production.ini)"
+        )
 
 
 def ini_path(environ: Mapping[str, str] = os.environ) -> str:
     path = environ.get("CKAN_INI")
     if not path:
-        raise RefusedToStart("CKAN_INI does not name the production ini "
-                             "(e.g. CKAN_INI=docker/production.ini)")
+        raise RefusedToStart(
+            "CKAN_INI does not name the production ini (e.g. CKAN_INI=docker/production.ini)"
+        )
     if not os.path.isfile(path):
         raise RefusedToStart(f"CKAN_INI={path}: no such file")
     return os.path.abspath(path)
@@ -88,8 +96,8 @@ class WorkerHeader:
             self.pid, self.token = os.getpid(), secrets.token_hex(6)
 
         def start(status, headers, exc_info=None):
-            return start_response(status, list(headers) + [(WORKER_HEADER, self.token)],
-                                  exc_info)
+            return start_response(status, list(headers) + [(WORKER_HEADER, self.token)], exc_info)
+
         return self.app(environ, start)
 
 

@@ -15,8 +15,10 @@ and ``plugins/core.py``):
   ``i18n/vi/LC_MESSAGES/ckanext-angiang.po``.
 
 Nothing here needs a CKAN config: the scripts in ``scripts/`` use it before
-any site exists.
+any site exists. Build tooling, so not in the runtime package: the
+``angiang_i18n`` plugin serves the catalogues without it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -26,11 +28,21 @@ import io
 import pathlib
 import re
 from collections import Counter
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import polib
 
-I18N_DIR = pathlib.Path(__file__).resolve().parent / "i18n"
+
+def _package_dir() -> pathlib.Path:
+    """ckanext/angiang (found without importing it, nor CKAN)."""
+    spec = importlib.util.find_spec("ckanext.angiang")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("ckanext-angiang is not installed (pip install -e .)")
+    return pathlib.Path(list(spec.submodule_search_locations)[0])
+
+
+I18N_DIR = _package_dir() / "i18n"
 DOMAIN = "ckanext-angiang"
 CORE_DOMAIN = "ckan"
 # Our completion of CKAN core's catalogue: a directory of its own, because
@@ -46,16 +58,24 @@ EXTRACTION_MAP = [
     ("**.py", "python"),
     ("**/templates/**.html", "ckan.lib.extract:extract_ckan"),
     ("**/assets/**.js", "javascript"),
-    ("**/schemas/**.yaml", "ckanext.angiang.translation:extract_scheming_labels"),
-    ("**/schemas/**.yml", "ckanext.angiang.translation:extract_scheming_labels"),
-    ("**/data/**.yaml", "ckanext.angiang.translation:extract_scheming_labels"),
+    ("**/schemas/**.yaml", "angiang_dev.translation:extract_scheming_labels"),
+    ("**/schemas/**.yml", "angiang_dev.translation:extract_scheming_labels"),
+    ("**/data/**.yaml", "angiang_dev.translation:extract_scheming_labels"),
 ]
 
 # Scheming keys whose values the user reads (field, choice and schema level).
-SCHEMING_TEXT_KEYS = frozenset({
-    "label", "help_text", "form_placeholder", "repeating_label",
-    "upload_label", "form_alert_warning", "label_time", "label_tz",
-})
+SCHEMING_TEXT_KEYS = frozenset(
+    {
+        "label",
+        "help_text",
+        "form_placeholder",
+        "repeating_label",
+        "upload_label",
+        "form_alert_warning",
+        "label_time",
+        "label_tz",
+    }
+)
 SCHEMING_VI_COMMENT = "vi: "
 
 
@@ -79,7 +99,7 @@ def suite_pot_path() -> pathlib.Path:
 
 _PLACEHOLDER_RE = re.compile(
     r"%\([A-Za-z0-9_]+\)[-+ #0-9.]*[sdifrxX]"  # %(name)s
-    r"|%[-+ #0-9.]*[sdifrxX]"                  # %s %i %d
+    r"|%[-+ #0-9.]*[sdifrxX]"  # %s %i %d
     r"|\{[A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}"  # {name} {0} {}
 )
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -120,6 +140,7 @@ def entry_problems(entry: polib.POEntry) -> list[str]:
 
 # --- coverage -----------------------------------------------------------------
 
+
 def is_translated(entry: polib.POEntry) -> bool:
     if entry.obsolete or "fuzzy" in entry.flags:
         return False
@@ -145,12 +166,18 @@ def load_po(path: pathlib.Path) -> tuple[polib.POFile, list[str]]:
         if first is None:
             kept[key] = entry
             continue
-        if is_translated(first) and is_translated(entry) and (
-                first.msgstr != entry.msgstr or first.msgstr_plural != entry.msgstr_plural):
-            conflicts.append(f"{path.name}: two translations of {entry.msgid!r}, "
-                             f"the later one ({entry.msgstr or entry.msgstr_plural!r}) wins")
-        keep, drop = (entry, first) if is_translated(entry) or not is_translated(first) \
-            else (first, entry)
+        if (
+            is_translated(first)
+            and is_translated(entry)
+            and (first.msgstr != entry.msgstr or first.msgstr_plural != entry.msgstr_plural)
+        ):
+            conflicts.append(
+                f"{path.name}: two translations of {entry.msgid!r}, "
+                f"the later one ({entry.msgstr or entry.msgstr_plural!r}) wins"
+            )
+        keep, drop = (
+            (entry, first) if is_translated(entry) or not is_translated(first) else (first, entry)
+        )
         for occurrence in drop.occurrences:
             if occurrence not in keep.occurrences:
                 keep.occurrences.append(occurrence)
@@ -190,8 +217,9 @@ def _label(key: Key) -> str:
     return f"[{context}] {msgid}" if context else msgid
 
 
-def coverage(keys: Iterable[Key], catalogues: Iterable[pathlib.Path],
-             domain: str, locale: str) -> Coverage:
+def coverage(
+    keys: Iterable[Key], catalogues: Iterable[pathlib.Path], domain: str, locale: str
+) -> Coverage:
     """How many of ``keys`` are translated by the merge of ``catalogues``
     (later ones win, as flask-babel merges them)."""
     merged: dict[Key, polib.POEntry] = {}
@@ -207,8 +235,9 @@ def coverage(keys: Iterable[Key], catalogues: Iterable[pathlib.Path],
     keys = list(dict.fromkeys(keys))
     missing = [_label(k) for k in keys if k not in merged]
     problems = [p for k in keys if k in merged for p in entry_problems(merged[k])]
-    return Coverage(domain, locale, len(keys), len(keys) - len(missing),
-                    missing, problems, warnings)
+    return Coverage(
+        domain, locale, len(keys), len(keys) - len(missing), missing, problems, warnings
+    )
 
 
 def core_coverage(locale: str = "vi", with_completion: bool = True) -> Coverage:
@@ -218,8 +247,11 @@ def core_coverage(locale: str = "vi", with_completion: bool = True) -> Coverage:
     catalogues = [po_path(core, locale, CORE_DOMAIN)]
     if with_completion:
         catalogues.append(po_path(CORE_COMPLETION_DIR, locale, CORE_DOMAIN))
-    keys = [(e.msgctxt, e.msgid) for e in polib.pofile(str(core / f"{CORE_DOMAIN}.pot"))
-            if not e.obsolete and e.msgid]
+    keys = [
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(core / f"{CORE_DOMAIN}.pot"))
+        if not e.obsolete and e.msgid
+    ]
     return coverage(keys, catalogues, CORE_DOMAIN, locale)
 
 
@@ -230,18 +262,20 @@ def suite_coverage(locale: str = "vi", package_dir: pathlib.Path | None = None) 
     ours may reuse a core msgid). Problems of bilingual scheming texts (a
     missing language) count too."""
     template = extract_suite_template(package_dir)
-    keys = [(m.context, m.id if isinstance(m.id, str) else m.id[0])
-            for m in template if m.id]
-    catalogues = [po_path(core_i18n_dir(), locale, CORE_DOMAIN),
-                  po_path(CORE_COMPLETION_DIR, locale, CORE_DOMAIN),
-                  po_path(I18N_DIR, locale, DOMAIN)]
+    keys = [(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id]
+    catalogues = [
+        po_path(core_i18n_dir(), locale, CORE_DOMAIN),
+        po_path(CORE_COMPLETION_DIR, locale, CORE_DOMAIN),
+        po_path(I18N_DIR, locale, DOMAIN),
+    ]
     result = coverage(keys, catalogues, DOMAIN, locale)
     for message in template:
         for comment in message.auto_comments:
             if comment.startswith("problem: "):
                 where = ", ".join(path for path, _ in message.locations)
                 result.problems.append(
-                    f"{where}: [{message.context}] {comment[len('problem: '):]}")
+                    f"{where}: [{message.context}] {comment[len('problem: ') :]}"
+                )
     return result
 
 
@@ -269,8 +303,9 @@ def other_coverages(locale: str = "vi") -> list[Coverage]:
             if pot.exists():
                 keys = [(e.msgctxt, e.msgid) for e in polib.pofile(str(pot)) if e.msgid]
         if keys is None:
-            keys = [(e.msgctxt, e.msgid) for e in polib.pofile(str(path))
-                    if e.msgid and not e.obsolete]
+            keys = [
+                (e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if e.msgid and not e.obsolete
+            ]
         results.append(coverage(keys, [path], domain, locale))
     return results
 
@@ -305,8 +340,9 @@ def _item_id(node: Any) -> str | None:
     return None
 
 
-def _walk_labels(node: Any, path: tuple[str, ...] = ()
-                 ) -> Iterator[tuple[int, str, str, dict[str, str] | None]]:
+def _walk_labels(
+    node: Any, path: tuple[str, ...] = ()
+) -> Iterator[tuple[int, str, str, dict[str, str] | None]]:
     """(line, path, text, langs) for every user-facing scheming text under
     ``node``. ``langs`` is None for a plain string (scheming passes it to
     ``_()``, so it is a gettext msgid) and the ``{vi:, en:}`` dict of a
@@ -371,9 +407,11 @@ def extract_scheming_labels(fileobj, keywords, comment_tags, options):
 
 # --- extraction and catalogue update (``make i18n-extract``) -------------------
 
+
 def _is_yaml_only(message) -> bool:
     return bool(message.locations) and all(
-        path.endswith((".yaml", ".yml")) for path, _ in message.locations)
+        path.endswith((".yaml", ".yml")) for path, _ in message.locations
+    )
 
 
 def extract_suite_template(package_dir: pathlib.Path | None = None):
@@ -383,16 +421,28 @@ def extract_suite_template(package_dir: pathlib.Path | None = None):
     from babel.messages.catalog import Catalog
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
-    template = Catalog(project="ckanext-angiang", domain=DOMAIN,
-                       msgid_bugs_address="opendata@angiang.gov.vn",
-                       charset="utf-8", fuzzy=False)
+    template = Catalog(
+        project="ckanext-angiang",
+        domain=DOMAIN,
+        msgid_bugs_address="opendata@angiang.gov.vn",
+        charset="utf-8",
+        fuzzy=False,
+    )
     package_dir = package_dir or I18N_DIR.parent
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(package_dir), method_map=EXTRACTION_MAP,
-            keywords=DEFAULT_KEYWORDS, comment_tags=("TRANSLATORS:",),
-            strip_comment_tags=True):
-        template.add(message, None, [(f"ckanext/angiang/{filename}", lineno)],
-                     auto_comments=comments, context=context)
+        str(package_dir),
+        method_map=EXTRACTION_MAP,
+        keywords=DEFAULT_KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
+    ):
+        template.add(
+            message,
+            None,
+            [(f"ckanext/angiang/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
+        )
     return template
 
 
@@ -401,8 +451,10 @@ CORE_TRANSLATED_COMMENT = "translated by the ckan domain (core + i18n/core); lea
 
 def _core_translations(locale: str) -> set[str]:
     msgids: set[str] = set()
-    for path in (po_path(core_i18n_dir(), locale, CORE_DOMAIN),
-                 po_path(CORE_COMPLETION_DIR, locale, CORE_DOMAIN)):
+    for path in (
+        po_path(core_i18n_dir(), locale, CORE_DOMAIN),
+        po_path(CORE_COMPLETION_DIR, locale, CORE_DOMAIN),
+    ):
         if path.exists():
             msgids.update(e.msgid for e in polib.pofile(str(path)) if is_translated(e))
     return msgids
@@ -427,12 +479,11 @@ def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
         catalog = read_po(io.BytesIO(str(po).encode("utf-8")), locale=locale, domain=DOMAIN)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        catalog = Catalog(locale=locale, domain=DOMAIN,
-                          project="ckanext-angiang", fuzzy=False)
+        catalog = Catalog(locale=locale, domain=DOMAIN, project="ckanext-angiang", fuzzy=False)
     previous = {m.id: m.string for m in catalog.obsolete.values() if _has_string(m)}
     previous.update({m.id: m.string for m in catalog if m.id and _has_string(m)})
     catalog.update(template, no_fuzzy_matching=True)
-    catalog.revision_date = datetime.datetime.now(datetime.timezone.utc)
+    catalog.revision_date = datetime.datetime.now(datetime.UTC)
     catalog.last_translator = "ckanext-angiang <opendata@angiang.gov.vn>"
     catalog.language_team = "An Giang open data portal"
     revived = 0
@@ -440,10 +491,15 @@ def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
     for message in catalog:
         if not message.id:
             continue
-        message.user_comments = [c for c in message.user_comments
-                                 if c != CORE_TRANSLATED_COMMENT]
-        vi_text = next((c[len(SCHEMING_VI_COMMENT):] for c in message.auto_comments
-                        if c.startswith(SCHEMING_VI_COMMENT)), None)
+        message.user_comments = [c for c in message.user_comments if c != CORE_TRANSLATED_COMMENT]
+        vi_text = next(
+            (
+                c[len(SCHEMING_VI_COMMENT) :]
+                for c in message.auto_comments
+                if c.startswith(SCHEMING_VI_COMMENT)
+            ),
+            None,
+        )
         if locale == "vi" and vi_text and _is_yaml_only(message):
             message.string = vi_text
         elif not _has_string(message) and message.id in previous:
@@ -453,15 +509,17 @@ def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
             message.user_comments.append(CORE_TRANSLATED_COMMENT)
     # obsolete entries keep translations only; one whose msgid is back is
     # not written twice
-    catalog.obsolete = {k: v for k, v in catalog.obsolete.items()
-                        if k not in catalog and _has_string(v)}
+    catalog.obsolete = {
+        k: v for k, v in catalog.obsolete.items() if k not in catalog and _has_string(v)
+    }
     with path.open("wb") as f:
         write_po(f, catalog, width=76, include_lineno=False)
     return {"revived": revived, "obsolete": len(catalog.obsolete)}
 
 
-def update_suite_catalogues(locales: Iterable[str] = LOCALES,
-                            package_dir: pathlib.Path | None = None) -> dict[str, int]:
+def update_suite_catalogues(
+    locales: Iterable[str] = LOCALES, package_dir: pathlib.Path | None = None
+) -> dict[str, int]:
     """``make i18n-extract``: regenerate the .pot from the code and merge it
     into each locale's .po (see ``merge_template``)."""
     from babel.messages.pofile import write_po
@@ -484,8 +542,11 @@ def compile_po(path: pathlib.Path) -> list[str]:
 
     po, conflicts = load_po(path)
     catalog = read_po(io.BytesIO(str(po).encode("utf-8")), locale=path.parent.parent.name)
-    errors = conflicts + [f"{path.name}: {message.id!r}: {error}"
-                          for message, errs in catalog.check() for error in errs]
+    errors = conflicts + [
+        f"{path.name}: {message.id!r}: {error}"
+        for message, errs in catalog.check()
+        for error in errs
+    ]
     with path.with_suffix(".mo").open("wb") as f:
         write_mo(f, catalog)
     return errors
