@@ -16,6 +16,7 @@ then times, with a real SMTP server on 127.0.0.1 (aiosmtpd):
 - its second run the same day (nothing new to send: the steady state);
 - ``freshness.overdue()`` alone (the /catalogue/overdue page's query).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,28 +24,26 @@ import datetime as dt
 import os
 import random
 import subprocess
-import sys
-import tempfile
 import time
 
-from bench_ini import ini_text
+from common import ROOT, boot, database_url, generator, load_average, tests_on_path, write_ini
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 DB = "angiang_bench_catalogue"
-sys.path.insert(0, os.path.join(ROOT, "tests", "catalogue"))
+tests_on_path("catalogue")
 
 
 def ini_file(smtp: str) -> str:
-    text = ini_text(f"{ROOT}/test.ini", {
-        "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DB}",
-        "ckan.plugins": "angiang angiang_search angiang_catalogue",
-        "licenses_group_url": "", "ckan.site_id": "bench", "smtp.server": smtp,
-    }, level="ERROR")
-    fd, path = tempfile.mkstemp(suffix=".ini", prefix="bench-freshness-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
+    return write_ini(
+        ROOT / "test.ini",
+        {
+            "sqlalchemy.url": database_url(DB),
+            "ckan.plugins": "angiang angiang_search angiang_catalogue",
+            "licenses_group_url": "",
+            "ckan.site_id": "bench",
+            "smtp.server": smtp,
+        },
+        level="ERROR",
+    )
 
 
 def prepare(size: int, seed: int):
@@ -53,13 +52,8 @@ def prepare(size: int, seed: int):
     from ckan.cli.db import _run_migrations
     from ckan.common import config
 
-    import search as gen  # benchmarks/search.py: the catalogue generator
-    from ckanext.angiang.search.model import ensure_schema
-
-    model.repo.clean_db()
-    model.repo.init_db()
-    model.init_model(sa.engine_from_config(dict(config)))
-    ensure_schema()
+    gen = generator()
+    gen.reset_database()
     rng = random.Random(seed)
     site, orgs, groups = gen.make_agencies_and_groups(rng)
     for i, org in enumerate(orgs):
@@ -81,11 +75,16 @@ def mark_indexed_yesterday():
     from ckanext.angiang.catalogue import freshness
 
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    rows = [{"pid": r["id"], "s": freshness.state(
-        freshness.next_due(r["frequency"], r["data_updated"]), yesterday)}
-        for r in freshness._rows()]
-    model.Session.execute(sa.text(
-        "UPDATE angiang_freshness SET indexed_state = :s WHERE package_id = :pid"), rows)
+    rows = [
+        {
+            "pid": r["id"],
+            "s": freshness.state(freshness.next_due(r["frequency"], r["data_updated"]), yesterday),
+        }
+        for r in freshness._rows()
+    ]
+    model.Session.execute(
+        sa.text("UPDATE angiang_freshness SET indexed_state = :s WHERE package_id = :pid"), rows
+    )
     model.Session.commit()
 
 
@@ -100,17 +99,18 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=62)
     args = parser.parse_args(argv)
-    subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), DB], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / "scripts" / "services.sh"), DB],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     from smtp_server import SMTPServer
 
     smtp = SMTPServer().start()
     ini = ini_file(smtp.address)
     try:
-        sys.path.insert(0, HERE)
-        import search as gen
-
-        gen.boot(ini)
+        boot(ini)
         from ckanext.angiang.catalogue import freshness, reminders
 
         print(f"Preparing {DB} with {args.size} datasets ...", flush=True)
@@ -120,15 +120,22 @@ def main(argv=None):
         first_s, first = timed(reminders.run)
         second_s, second = timed(reminders.run)
         overdue_s, items = timed(freshness.overdue)
-        print(f"\n{args.size} datasets, {first['overdue']} overdue (public), "
-              f"{len(smtp.messages)} emails accepted by the SMTP server")
-        print(f"| run | seconds | re-indexed | reminders sent | emails |")
-        print(f"|---|---|---|---|---|")
-        print(f"| first of the day | {first_s:.2f} | {first['reindexed']} | {first['sent']} "
-              f"| {first['emails']} |")
-        print(f"| second, same day | {second_s:.2f} | {second['reindexed']} | "
-              f"{second['sent']} | {second['emails']} |")
+        print(
+            f"\n{args.size} datasets, {first['overdue']} overdue (public), "
+            f"{len(smtp.messages)} emails accepted by the SMTP server"
+        )
+        print("| run | seconds | re-indexed | reminders sent | emails |")
+        print("|---|---|---|---|---|")
+        print(
+            f"| first of the day | {first_s:.2f} | {first['reindexed']} | {first['sent']} "
+            f"| {first['emails']} |"
+        )
+        print(
+            f"| second, same day | {second_s:.2f} | {second['reindexed']} | "
+            f"{second['sent']} | {second['emails']} |"
+        )
         print(f"| overdue list only | {overdue_s:.2f} | | {len(items)} listed | |")
+        print(load_average())
     finally:
         os.unlink(ini)
         smtp.stop()

@@ -23,6 +23,7 @@ Usage (from the repository root; about 2 minutes on 2 cores):
 
     .venv/bin/python benchmarks/make_run.py
 """
+
 from __future__ import annotations
 
 import os
@@ -69,7 +70,9 @@ def serve(cmd: list[str], url: str, log: pathlib.Path) -> float:
     ``url``, stop the whole group."""
     with log.open("ab") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             wait_for_200(url, proc)
             return time.perf_counter() - started
@@ -104,29 +107,74 @@ def main() -> None:
     )
     log = work / "bench.log"
     url = f"http://127.0.0.1:{port}/"
-    make = ["make", "--no-print-directory", "run", f"CONFIG={ini}", f"PORTAL_DB={DATABASE}",
-            f"PORTAL_PORT={port}"]
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "angiang", "-d", "postgres", "-qc",
-                    f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
+    make = [
+        "make",
+        "--no-print-directory",
+        "run",
+        f"CONFIG={ini}",
+        f"PORTAL_DB={DATABASE}",
+        f"PORTAL_PORT={port}",
+    ]
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "angiang",
+            "-d",
+            "postgres",
+            "-qc",
+            f"DROP DATABASE IF EXISTS {DATABASE}",
+        ],
+        check=True,
+    )
     try:
         first = serve(make, url, log)
         second = serve(make, url, log)
         load_wall, load_out = timed([CKAN, "-c", str(ini), "angiang", "demo", "load"], log)
         inner = re.search(r"demo load: .* in ([0-9.]+) s", load_out)
         counts = re.search(r"demo: .*", load_out)
-        run_only = serve([CKAN, "-c", str(ini), "run", "--host", "127.0.0.1", "--port", str(port),
-                          "--disable-reloader", "--threaded"], url, log)
+        run_only = serve(
+            [
+                CKAN,
+                "-c",
+                str(ini),
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--disable-reloader",
+                "--threaded",
+            ],
+            url,
+            log,
+        )
         helps = [timed([CKAN, "-c", str(ini), "angiang", "--help"], log)[0] for _ in range(3)]
     finally:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "angiang", "-d", "postgres", "-qc",
-                        f"DROP DATABASE IF EXISTS {DATABASE}"])
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "angiang",
+                "-d",
+                "postgres",
+                "-qc",
+                f"DROP DATABASE IF EXISTS {DATABASE}",
+            ]
+        )
         shutil.rmtree(work / "storage", ignore_errors=True)
 
     print(f"make run, empty database, to first page       {first:6.1f} s")
     print(f"make run, second time, to first page          {second:6.1f} s   (target < 30 s)")
     print(f"  baseline: ckan run alone, to first page     {run_only:6.1f} s")
-    print(f"ckan angiang demo load, already loaded        {load_wall:6.1f} s   "
-          f"(loader itself {float(inner.group(1)) if inner else float('nan'):.1f} s)")
+    print(
+        f"ckan angiang demo load, already loaded        {load_wall:6.1f} s   "
+        f"(loader itself {float(inner.group(1)) if inner else float('nan'):.1f} s)"
+    )
     print(f"  baseline: ckan angiang --help (median of 3) {statistics.median(helps):6.1f} s")
     print(f"  {counts.group(0) if counts else 'no count line'}")
     print(f"log: {log}")

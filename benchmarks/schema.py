@@ -16,6 +16,7 @@ Usage (from the repository root; about a minute on 2 cores):
 
     .venv/bin/python benchmarks/schema.py [--runs 300]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,21 +27,23 @@ import sys
 import tempfile
 import time
 
-from bench_ini import ini_text
+from common import ROOT, VENV_BIN, boot, database_url, load_average, tests_on_path, write_ini
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
 DATABASE = "angiang_bench_schema"
 
 
 def _ini(tmp: pathlib.Path) -> pathlib.Path:
-    ini = tmp / "bench-schema.ini"
-    ini.write_text(ini_text(ROOT / "test.ini", {
-        "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DATABASE}",
-        "ckan.redis.url": "redis://127.0.0.1:6379/14",
-        "ckan.storage_path": tmp / "storage",
-    }))
-    return ini
+    return pathlib.Path(
+        write_ini(
+            ROOT / "test.ini",
+            {
+                "sqlalchemy.url": database_url(DATABASE),
+                "ckan.redis.url": "redis://127.0.0.1:6379/14",
+                "ckan.storage_path": tmp / "storage",
+            },
+            path=tmp / "bench-schema.ini",
+        )
+    )
 
 
 def _dataset(org_id: str, n: int) -> dict:
@@ -60,8 +63,11 @@ def _dataset(org_id: str, n: int) -> dict:
         "language": ["vi"],
         "tags": [{"name": "đất đai"}, {"name": "dân số"}],
         "resources": [
-            {"url": f"https://data.angiang.gov.vn/files/{n}-{i}.bin", "name": f"Tệp {i}",
-             "format": formats[i % len(formats)]}
+            {
+                "url": f"https://data.angiang.gov.vn/files/{n}-{i}.bin",
+                "name": f"Tệp {i}",
+                "format": formats[i % len(formats)],
+            }
             for i in range(12)
         ],
     }
@@ -69,67 +75,80 @@ def _dataset(org_id: str, n: int) -> dict:
 
 def _ms(samples: list[float]) -> str:
     samples = sorted(samples)
-    return (f"median {statistics.median(samples) * 1000:.2f} ms, "
-            f"p95 {samples[int(len(samples) * 0.95) - 1] * 1000:.2f} ms")
+    return (
+        f"median {statistics.median(samples) * 1000:.2f} ms, "
+        f"p95 {samples[int(len(samples) * 0.95) - 1] * 1000:.2f} ms"
+    )
 
 
 def inner(ini: str, runs: int) -> None:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
+    boot(ini)
+    tests_on_path()
+    import ckan.lib.plugins as lib_plugins
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from angiang_testing.factories import agency_dict
+    from ckan.lib.navl.dictization_functions import validate
+    from ckan.logic.schema import default_create_package_schema
 
-    app = make_app(load_config(ini))
-    flask_app = getattr(app, "_wsgi_app", app)
-    with flask_app.test_request_context():
-        import ckan.lib.plugins as lib_plugins
-        import ckan.model as model
-        import ckan.plugins.toolkit as tk
-        from ckan.lib.navl.dictization_functions import validate
-        from ckan.logic.schema import default_create_package_schema
+    from ckanext.angiang.metadata import identifier
 
-        from ckanext.angiang.metadata import identifier
-        from ckanext.angiang.metadata.factories import agency_dict
+    model.repo.rebuild_db()
+    subprocess.run(
+        [str(VENV_BIN / "ckan"), "-c", ini, "db", "upgrade"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    ctx = {"user": site_user["name"]}
+    org = tk.get_action("organization_create")(dict(ctx), agency_dict(name="bench-agency"))
+    plugin = lib_plugins.lookup_package_plugin("dataset")
 
-        model.repo.rebuild_db()
-        subprocess.run([str(VENV_BIN / "ckan"), "-c", ini, "db", "upgrade"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        ctx = {"user": site_user["name"]}
-        org = tk.get_action("organization_create")(dict(ctx), agency_dict(name="bench-agency"))
-        plugin = lib_plugins.lookup_package_plugin("dataset")
+    portal, core = [], []
+    for n in range(runs):
+        data = _dataset(org["id"], n)
+        t0 = time.perf_counter()
+        _, errors = lib_plugins.plugin_validate(
+            plugin,
+            dict(ctx, model=model, session=model.Session),
+            dict(data, type="dataset"),
+            plugin.create_package_schema(),
+            "package_create",
+        )
+        portal.append(time.perf_counter() - t0)
+        assert not errors, errors
+        model.Session.rollback()
+        t0 = time.perf_counter()
+        _, errors = validate(
+            dict(data, name=f"bench-{n}"),
+            default_create_package_schema(),
+            dict(ctx, model=model, session=model.Session),
+        )
+        core.append(time.perf_counter() - t0)
+        model.Session.rollback()
 
-        portal, core = [], []
-        for n in range(runs):
-            data = _dataset(org["id"], n)
-            t0 = time.perf_counter()
-            _, errors = lib_plugins.plugin_validate(
-                plugin, dict(ctx, model=model, session=model.Session), dict(data, type="dataset"),
-                plugin.create_package_schema(), "package_create")
-            portal.append(time.perf_counter() - t0)
-            assert not errors, errors
-            model.Session.rollback()
-            t0 = time.perf_counter()
-            _, errors = validate(dict(data, name=f"bench-{n}"), default_create_package_schema(),
-                                 dict(ctx, model=model, session=model.Session))
-            core.append(time.perf_counter() - t0)
-            model.Session.rollback()
+    creates = []
+    for n in range(max(runs // 5, 20)):
+        t0 = time.perf_counter()
+        tk.get_action("package_create")(dict(ctx), _dataset(org["id"], 10_000 + n))
+        creates.append(time.perf_counter() - t0)
 
-        creates = []
-        for n in range(max(runs // 5, 20)):
-            t0 = time.perf_counter()
-            tk.get_action("package_create")(dict(ctx), _dataset(org["id"], 10_000 + n))
-            creates.append(time.perf_counter() - t0)
-
-        ids = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            identifier.next_identifier()
-            ids.append(time.perf_counter() - t0)
+    ids = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        identifier.next_identifier()
+        ids.append(time.perf_counter() - t0)
 
     print(f"schema benchmark: {runs} validations of a dataset with 12 resources")
     print(f"  validation, portal schema      : {_ms(portal)}")
     print(f"  validation, CKAN core (baseline): {_ms(core)}")
-    print(f"  package_create, portal schema  : {_ms(creates)} ({len(creates)} datasets, incl. search index)")
+    print(
+        f"  package_create, portal schema  : {_ms(creates)} "
+        f"({len(creates)} datasets, incl. search index)"
+    )
     print(f"  next_identifier()              : {_ms(ids)}")
+    print(load_average())
 
 
 def main() -> int:
@@ -140,12 +159,14 @@ def main() -> int:
     if args.inner:
         inner(args.inner, args.runs)
         return 0
-    subprocess.run([str(ROOT / "scripts" / "services.sh"), DATABASE], check=True,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / "scripts" / "services.sh"), DATABASE], check=True, stderr=subprocess.DEVNULL
+    )
     with tempfile.TemporaryDirectory() as tmp:
         ini = _ini(pathlib.Path(tmp))
-        return subprocess.run([sys.executable, __file__, "--runs", str(args.runs),
-                               "--inner", str(ini)]).returncode
+        return subprocess.run(
+            [sys.executable, __file__, "--runs", str(args.runs), "--inner", str(ini)]
+        ).returncode
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ statement (total + best 20 by the cheap rank), under:
 
 Figures only; nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,7 @@ LATERAL (SELECT setweight(to_tsvector('angiang_unaccent', t.title), 'A')
 
 
 def plan_nodes(plan: dict) -> list[str]:
-    out = [plan["Node Type"] + (f" on {plan['Index Name']}"
-                                if "Index Name" in plan else "")]
+    out = [plan["Node Type"] + (f" on {plan['Index Name']}" if "Index Name" in plan else "")]
     for child in plan.get("Plans", []):
         out += plan_nodes(child)
     return out
@@ -87,32 +87,37 @@ def measure(conn, word: str, steer: bool) -> tuple[float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=20000)
-    ap.add_argument("--url", default="postgresql://angiang@127.0.0.1:5432/"
-                                     "angiang_search_plans")
+    ap.add_argument("--url", default="postgresql://angiang@127.0.0.1:5432/angiang_search_plans")
     args = ap.parse_args()
     run_migrations(args.url)
     engine = sa.create_engine(args.url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        have = conn.execute(sa.text(
-            "SELECT count(*) FROM angiang_search_index")).scalar()
+        have = conn.execute(sa.text("SELECT count(*) FROM angiang_search_index")).scalar()
         if have != args.rows:
             conn.execute(sa.text("TRUNCATE angiang_search_index"))
             conn.execute(sa.text(LOAD), {"rows": args.rows})
             conn.execute(sa.text("VACUUM (ANALYZE) angiang_search_index"))
     engine = sa.create_engine(args.url)
     with engine.connect() as conn:
-        freq = dict(conn.execute(sa.text(
-            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM "
-            "angiang_search_index') WHERE word LIKE 'w%'")).all())
+        freq = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM "
+                    "angiang_search_index') WHERE word LIKE 'w%'"
+                )
+            ).all()
+        )
         rows = args.rows
         conn.rollback()
         words = []
         for share in (0.9, 0.5, 0.2, 0.05, 0.01):
-            words.append(min((w for w in freq if w not in words),
-                             key=lambda w: abs(freq[w] / rows - share)))
+            words.append(
+                min((w for w in freq if w not in words), key=lambda w: abs(freq[w] / rows - share))
+            )
         print(f"{rows} rows; rank of the matches, total and best 20")
-        print(f"{'word':>6} {'matches':>8}  {'default ms':>10}  plan"
-              f"{'':<40} {'seqscan off ms':>14}")
+        print(
+            f"{'word':>6} {'matches':>8}  {'default ms':>10}  plan{'':<40} {'seqscan off ms':>14}"
+        )
         for w in words:
             ms, scans = measure(conn, w, steer=False)
             ms_off, _ = measure(conn, w, steer=True)

@@ -10,6 +10,7 @@ Usage (from the repository root):
 
     .venv/bin/python benchmarks/uploads.py
 """
+
 from __future__ import annotations
 
 import io
@@ -54,8 +55,10 @@ def main() -> None:
     print(f"{'file':<20} {'size MB':>8} {'libmagic ms':>12} {'sha256 ms':>10}  detected")
     for name, data in files:
         detected = content_type.sniff(io.BytesIO(data))
-        print(f"{name:<20} {len(data) / 1e6:>8.1f} {_median_ms(content_type.sniff, data):>12.2f} "
-              f"{_median_ms(checksum.sha256_stream, data):>10.1f}  {detected}")
+        print(
+            f"{name:<20} {len(data) / 1e6:>8.1f} {_median_ms(content_type.sniff, data):>12.2f} "
+            f"{_median_ms(checksum.sha256_stream, data):>10.1f}  {detected}"
+        )
 
 
 if __name__ == "__main__":

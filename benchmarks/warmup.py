@@ -20,6 +20,7 @@ requests go through the whole WSGI stack in process (no socket).
 Prints, per size and kind: the first request's time (median of the runs,
 and each run), the warm-up's own time, and the app build time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,23 +32,30 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from common import ROOT, boot, load_average
+
 INI = os.path.join(ROOT, "docker", "production.ini")
 FIRST = {
     "page": "/dataset/?q=d%C3%A2n+s%E1%BB%91",
     "api": "/api/3/action/package_search?q=%C4%91%E1%BA%A5t+%C4%91ai&rows=20&facet.field="
-           "%5B%22organization%22%2C%22groups%22%2C%22tags%22%2C%22res_format%22%2C%22license_id%22%5D",
+    "%5B%22organization%22%2C%22groups%22%2C%22tags%22%2C%22res_format%22%2C%22license_id%22%5D",
 }
 
 
 def environment(db: str) -> dict[str, str]:
-    return dict(os.environ, CKAN_INI=INI,
-                CKAN_SECRET_KEY="b" * 16 + "-benchmark-only-secret-0123456789",
-                CKAN_SQLALCHEMY_URL=f"postgresql://angiang@127.0.0.1:5432/{db}",
-                CKAN_SITE_URL="http://127.0.0.1:5000",
-                CKAN_STORAGE_PATH=os.path.join(ROOT, "var", f"storage-{db}"),
-                PATH=f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}")
+    return dict(
+        os.environ,
+        CKAN_INI=INI,
+        CKAN_SECRET_KEY="b" * 16 + "-benchmark-only-secret-0123456789",
+        CKAN_SQLALCHEMY_URL=f"postgresql://angiang@127.0.0.1:5432/{db}",
+        # its DataStore, made beside it by scripts/services.sh (the ini names
+        # production's, which a fresh machine does not have)
+        CKAN_DATASTORE_WRITE_URL=f"postgresql://angiang@127.0.0.1:5432/{db}_datastore",
+        CKAN_DATASTORE_READ_URL=f"postgresql://angiang_datastore_ro@127.0.0.1:5432/{db}_datastore",
+        CKAN_SITE_URL="http://127.0.0.1:5000",
+        CKAN_STORAGE_PATH=os.path.join(ROOT, "var", f"storage-{db}"),
+        PATH=f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}",
+    )
 
 
 def child(kind: str, warm: bool) -> None:
@@ -71,36 +79,55 @@ def child(kind: str, warm: bool) -> None:
 
 def fill(size: int) -> None:
     """Generated datasets up to ``size`` (search.py's generator), indexed."""
-    sys.path.insert(0, HERE)
     import search as gen
     import sqlalchemy as sa
 
-    gen.boot(INI)
+    boot(INI)
     import ckan.model as model
 
-    count = model.Session.execute(sa.text(
-        "SELECT count(*) FROM package WHERE type = 'dataset'")).scalar()
+    count = model.Session.execute(
+        sa.text("SELECT count(*) FROM package WHERE type = 'dataset'")
+    ).scalar()
     if count >= size:
         return
-    made = model.Session.execute(sa.text(
-        "SELECT count(*) FROM package WHERE name LIKE 'ds-%'")).scalar()
-    orgs = [dict(id=i, title=t) for i, t in model.Session.execute(sa.text(
-        "SELECT id, title FROM \"group\" WHERE is_organization AND state = 'active'"))]
+    made = model.Session.execute(
+        sa.text("SELECT count(*) FROM package WHERE name LIKE 'ds-%'")
+    ).scalar()
+    orgs = [
+        dict(id=i, title=t)
+        for i, t in model.Session.execute(
+            sa.text("SELECT id, title FROM \"group\" WHERE is_organization AND state = 'active'")
+        )
+    ]
     for i in range(10):  # the generator puts datasets in up to 2 of 10 groups
         if not model.Group.get(f"bench-group-{i}"):
-            model.Session.add(model.Group(name=f"bench-group-{i}", type="group",
-                                          title=f"Chủ đề {gen.SUBJECTS[i]}"))
+            model.Session.add(
+                model.Group(
+                    name=f"bench-group-{i}", type="group", title=f"Chủ đề {gen.SUBJECTS[i]}"
+                )
+            )
     model.Session.commit()
-    groups = [dict(id=i) for (i,) in model.Session.execute(sa.text(
-        "SELECT id FROM \"group\" WHERE name LIKE 'bench-group-%'"))]
-    site = dict(id=model.Session.execute(sa.text(
-        "SELECT id FROM \"user\" WHERE sysadmin LIMIT 1")).scalar())
+    groups = [
+        dict(id=i)
+        for (i,) in model.Session.execute(
+            sa.text("SELECT id FROM \"group\" WHERE name LIKE 'bench-group-%'")
+        )
+    ]
+    site = dict(
+        id=model.Session.execute(sa.text('SELECT id FROM "user" WHERE sysadmin LIMIT 1')).scalar()
+    )
     tag_ids = [i for (i,) in model.Session.execute(sa.text("SELECT id FROM tag LIMIT 60"))]
     rng = random.Random(62 + made)
     gen.insert_datasets(rng, size - count, made, site, orgs, groups, tag_ids)
-    new_ids = [r[0] for r in model.Session.execute(sa.text(
-        "SELECT id FROM package WHERE type = 'dataset' AND id NOT IN "
-        "(SELECT index_id FROM angiang_search_index)")).all()]
+    new_ids = [
+        r[0]
+        for r in model.Session.execute(
+            sa.text(
+                "SELECT id FROM package WHERE type = 'dataset' AND id NOT IN "
+                "(SELECT index_id FROM angiang_search_index)"
+            )
+        ).all()
+    ]
     model.Session.commit()
     gen.rebuild(new_ids, os.cpu_count() or 1)
     gen.steady_state()
@@ -108,19 +135,45 @@ def fill(size: int) -> None:
 
 def prepare(db: str, size: int) -> int:
     env = environment(db)
-    subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), db], check=True,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [os.path.join(ROOT, "scripts", "services.sh"), db], check=True, stderr=subprocess.DEVNULL
+    )
     ckan = [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", INI]
-    subprocess.run(ckan + ["angiang", "demo", "load", "--upgrade-db"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ckan + ["angiang", "demo", "load", "--upgrade-db"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     if size:
-        subprocess.run([sys.executable, __file__, "--fill", str(size), "--db", db],
-                       env=env, check=True)
-    subprocess.run(ckan + ["asset", "build"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    out = subprocess.run(["psql", "-qtA", "-h", "127.0.0.1", "-U", "angiang", "-d", db, "-c",
-                          "SELECT count(*) FROM angiang_search_index"],
-                         check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            [sys.executable, __file__, "--fill", str(size), "--db", db], env=env, check=True
+        )
+    subprocess.run(
+        ckan + ["asset", "build"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out = subprocess.run(
+        [
+            "psql",
+            "-qtA",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "angiang",
+            "-d",
+            db,
+            "-c",
+            "SELECT count(*) FROM angiang_search_index",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return int(out)
 
 
@@ -131,9 +184,13 @@ def measure(db: str, runs: int) -> dict:
         for warm in (False, True):
             got = []
             for _ in range(runs):
-                done = subprocess.run([sys.executable, __file__, "--child", kind,
-                                       "--warm" if warm else "--cold"],
-                                      env=env, check=True, capture_output=True, text=True)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", kind, "--warm" if warm else "--cold"],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
                 got.append(json.loads(done.stdout.strip().splitlines()[-1]))
             results[(kind, warm)] = got
     return results
@@ -141,23 +198,28 @@ def measure(db: str, runs: int) -> dict:
 
 def report(size: int, results: dict) -> None:
     print(f"\n{size} datasets in the index; first request of a fresh worker (s):")
-    print(f"{'request':<8} {'warm-up':<8} {'first (median)':>14}  {'runs':<24} "
-          f"{'warm-up took':>12} {'app build':>9}")
+    print(
+        f"{'request':<8} {'warm-up':<8} {'first (median)':>14}  {'runs':<24} "
+        f"{'warm-up took':>12} {'app build':>9}"
+    )
     for (kind, warm), got in results.items():
         firsts = [g["first_s"] for g in got]
         assert all(g["status"] == 200 for g in got), got
         took = statistics.median(g["warm_up_s"] for g in got) if warm else None
-        print(f"{kind:<8} {'yes' if warm else 'no':<8} {statistics.median(firsts):>14.3f}  "
-              f"{' '.join(f'{f:.3f}' for f in firsts):<24} "
-              f"{(f'{took:.2f}' if took is not None else '-'):>12} "
-              f"{statistics.median(g['build_s'] for g in got):>9.2f}")
+        print(
+            f"{kind:<8} {'yes' if warm else 'no':<8} {statistics.median(firsts):>14.3f}  "
+            f"{' '.join(f'{f:.3f}' for f in firsts):<24} "
+            f"{(f'{took:.2f}' if took is not None else '-'):>12} "
+            f"{statistics.median(g['build_s'] for g in got):>9.2f}"
+        )
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="angiang_bench_warmup")
-    parser.add_argument("--size", type=int, default=0,
-                        help="fill the catalogue up to this many datasets first")
+    parser.add_argument(
+        "--size", type=int, default=0, help="fill the catalogue up to this many datasets first"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=sorted(FIRST))
     parser.add_argument("--warm", action="store_true")
@@ -170,6 +232,7 @@ def main(argv=None) -> None:
         return fill(args.fill)
     size = prepare(args.db, args.size)
     report(size, measure(args.db, args.runs))
+    print(load_average())
 
 
 if __name__ == "__main__":

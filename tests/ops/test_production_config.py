@@ -5,6 +5,7 @@ opt-in overlay. There is no Docker engine here: the compose file is checked
 as YAML, the ini files with CKAN's own loader and ``ckan config validate``;
 ``scripts/check_workers.py`` (run by ``.ci/run``) serves production.ini
 under gunicorn."""
+
 import json
 import os
 import subprocess
@@ -24,10 +25,18 @@ def _load(path: str) -> dict:
     """The config CKAN reads from ``path`` (in a subprocess: CKAN's loader
     also reconfigures logging, which would silence this process's loggers)."""
     done = subprocess.run(
-        [sys.executable, "-c", "import json, sys; from ckan.cli import CKANConfigLoader; "
-         "print(json.dumps(CKANConfigLoader(sys.argv[1]).get_config()))", path],
-        env=dict(os.environ, CKAN_SECRET_KEY=SECRET), capture_output=True, text=True,
-        check=True)
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from ckan.cli import CKANConfigLoader; "
+            "print(json.dumps(CKANConfigLoader(sys.argv[1]).get_config()))",
+            path,
+        ],
+        env=dict(os.environ, CKAN_SECRET_KEY=SECRET),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -45,8 +54,13 @@ def test_production_runs_the_plugins_of_the_tested_path():
 
 def test_production_cookies_are_secure_and_the_secret_comes_from_the_environment():
     prod = _load(f"{DOCKER}/production.ini")
-    for key in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-                "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY", "WTF_CSRF_ENABLED"):
+    for key in (
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "REMEMBER_COOKIE_SECURE",
+        "REMEMBER_COOKIE_HTTPONLY",
+        "WTF_CSRF_ENABLED",
+    ):
         assert prod[key] == "true", key
     assert prod["SESSION_COOKIE_SAMESITE"] == prod["REMEMBER_COOKIE_SAMESITE"] == "Lax"
     assert prod["SECRET_KEY"] == SECRET
@@ -70,8 +84,11 @@ def test_compose_defaults_to_postgresql_search_with_solr_behind_a_profile():
         if name == "solr":
             continue
         assert "profiles" not in service, name
-        solr_dep = (service.get("depends_on") or {}).get("solr") \
-            if isinstance(service.get("depends_on"), dict) else None
+        solr_dep = (
+            (service.get("depends_on") or {}).get("solr")
+            if isinstance(service.get("depends_on"), dict)
+            else None
+        )
         assert solr_dep is None or solr_dep.get("required") is False, name
         env = service.get("environment") or {}
         if "CKAN_INI" in env:
@@ -86,23 +103,36 @@ def test_compose_defaults_to_postgresql_search_with_solr_behind_a_profile():
 
 def test_ckan_validates_the_production_config(tmp_path, ckan_config):
     # CKAN's command line connects to the database: the test database's
-    env = dict(os.environ, CKAN_SECRET_KEY=SECRET, CKAN_STORAGE_PATH=str(tmp_path),
-               CKAN_SQLALCHEMY_URL=ckan_config["sqlalchemy.url"],
-               CKAN_REDIS_URL=ckan_config["ckan.redis.url"])
+    env = dict(
+        os.environ,
+        CKAN_SECRET_KEY=SECRET,
+        CKAN_STORAGE_PATH=str(tmp_path),
+        CKAN_SQLALCHEMY_URL=ckan_config["sqlalchemy.url"],
+        CKAN_REDIS_URL=ckan_config["ckan.redis.url"],
+        CKAN_DATASTORE_WRITE_URL=ckan_config["ckan.datastore.write_url"],
+        CKAN_DATASTORE_READ_URL=ckan_config["ckan.datastore.read_url"],
+    )
     bin_dir = os.path.dirname(sys.executable)
     for name in ("production.ini", "solr.ini"):
-        done = subprocess.run([os.path.join(bin_dir, "ckan"), "-c", os.path.join(DOCKER, name),
-                               "config", "validate"], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [os.path.join(bin_dir, "ckan"), "-c", os.path.join(DOCKER, name), "config", "validate"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, (name, done.stdout[-2000:], done.stderr[-2000:])
 
 
-@pytest.mark.parametrize("environ, reason", [
-    ({}, "CKAN_SECRET_KEY is not set"),
-    ({"CKAN_SECRET_KEY": "   "}, "CKAN_SECRET_KEY is not set"),
-    ({"CKAN_SECRET_KEY": "short-secret"}, "at least 32"),
-    ({"CKAN_SECRET_KEY": "angiang-dev-only-secret-change-me"}, "development secret"),
-    ({"CKAN_SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot be read"),
-])
+@pytest.mark.parametrize(
+    "environ, reason",
+    [
+        ({}, "CKAN_SECRET_KEY is not set"),
+        ({"CKAN_SECRET_KEY": "   "}, "CKAN_SECRET_KEY is not set"),
+        ({"CKAN_SECRET_KEY": "short-secret"}, "at least 32"),
+        ({"CKAN_SECRET_KEY": "angiang-dev-only-secret-change-me"}, "development secret"),
+        ({"CKAN_SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot be read"),
+    ],
+)
 def test_a_missing_or_weak_secret_is_refused(environ, reason):
     with pytest.raises(wsgi.RefusedToStart) as e:
         wsgi.require_secret(dict(environ))
@@ -119,8 +149,13 @@ def test_the_secret_can_come_from_a_file(tmp_path):
 
 def test_gunicorn_refuses_to_start_without_a_secret_and_an_ini_with_its_own(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
-    command = [os.path.join(bin_dir, "gunicorn"), "-c",
-               "python:ckanext.angiang.serving.gunicorn_conf", "--bind", "127.0.0.1:0"]
+    command = [
+        os.path.join(bin_dir, "gunicorn"),
+        "-c",
+        "python:ckanext.angiang.serving.gunicorn_conf",
+        "--bind",
+        "127.0.0.1:0",
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN_SECRET")}
     env["CKAN_INI"] = os.path.join(DOCKER, "production.ini")
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
@@ -128,5 +163,4 @@ def test_gunicorn_refuses_to_start_without_a_secret_and_an_ini_with_its_own(tmp_
     assert "Refusing to start the portal: CKAN_SECRET_KEY is not set" in done.stderr
     # a strong secret, but an ini that writes SECRET_KEY itself (ckan.ini)
     with pytest.raises(wsgi.RefusedToStart, match="sets SECRET_KEY itself"):
-        wsgi.require_config_secret(
-            _load(f"{ROOT}/ckan.ini"), SECRET)
+        wsgi.require_config_secret(_load(f"{ROOT}/ckan.ini"), SECRET)

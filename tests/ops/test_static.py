@@ -1,6 +1,7 @@
 """Static files in production (ckanext/angiang/serving/static.py): served by
 WhiteNoise before CKAN, webassets cached for good (their names carry their
 content hash), other public files for a day, uploads left to CKAN."""
+
 import re
 
 import pytest
@@ -22,7 +23,8 @@ def storage(tmp_path, ckan_config, monkeypatch):
 
 
 def test_webassets_and_public_files_are_cached_and_uploads_are_left_to_ckan(
-        app, ckan_config, storage):
+    app, ckan_config, storage
+):
     page = app.get("/").body  # renders, and so builds, the page's bundles
     css = re.search(r'(/webassets/[^"\']+\.css)', page).group(1)
     upload = storage / "storage" / "uploads" / "group" / "logo.png"
@@ -40,10 +42,37 @@ def test_webassets_and_public_files_are_cached_and_uploads_are_left_to_ckan(
     logo = client.get("/base/images/ckan-logo.png")
     assert logo.status_code == 200
     assert logo.headers["Cache-Control"] == "max-age=86400, public"
-    again = client.get("/base/images/ckan-logo.png",
-                       headers={"If-None-Match": logo.headers["ETag"]})
+    again = client.get(
+        "/base/images/ckan-logo.png", headers={"If-None-Match": logo.headers["ETag"]}
+    )
     assert again.status_code == 304
 
     # uploads (same name, new content) and pages stay with CKAN
     assert not any(url.startswith("/uploads/") for url in served.files)
     assert "/dataset/" not in served.files
+
+
+def test_static_files_carry_the_security_headers_of_the_pages(
+    app, ckan_config, storage, monkeypatch
+):
+    """WhiteNoise answers before CKAN, so the angiang_security plugin's
+    after_request hook never sees a static file: the same headers are set
+    here (the policy without its per-request nonce)."""
+    monkeypatch.setitem(ckan_config, "ckanext.angiang.security.hsts_max_age", 31536000)
+    page = app.get("/")
+    client = Client(static.wrap(app.app, ckan_config))
+
+    for url in (
+        "/base/images/ckan-logo.png",
+        re.search(r'(/webassets/[^"\']+\.css)', page.body).group(1).split("?")[0],
+    ):
+        got = client.get(url)
+        assert got.status_code == 200, url
+        for header in ("X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options"):
+            assert got.headers[header] == page.headers[header], (url, header)
+        assert got.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        policy = got.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+        assert "script-src 'self';" in policy and "nonce" not in policy
+        page_policy = re.sub(r" 'nonce-[^']+'", "", page.headers["Content-Security-Policy"])
+        assert policy == page_policy

@@ -1,11 +1,11 @@
 """A gunicorn worker's warm-up (ckanext/angiang/serving/warmup.py): before
 its first connection it has read the search docsets, through the public
 paths only, so that the first visitor does not wait for them."""
-import pytest
 
 import ckan.model as model
+import pytest
+from angiang_testing import factories
 
-from ckanext.angiang.metadata import factories
 from ckanext.angiang.search import docsets
 from ckanext.angiang.serving.warmup import warm_up
 
