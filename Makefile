@@ -13,13 +13,15 @@ CONFIG ?= ckan.ini
 PORTAL_DB ?= angiang
 PORTAL_HOST ?= 127.0.0.1
 PORTAL_PORT ?= 5000
-APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs
+APT_PACKAGES := libpq-dev gcc libmagic1 xmlsec1 postgresql-client redis-tools gettext nodejs \
+	fonts-dejavu-core
 # The browser tests/security/test_browser_csp.py drives (Playwright, pinned in
 # requirements.txt, talks to Debian's chromium; never `playwright install`)
 BROWSER_PACKAGES := chromium fonts-noto-core
 
 .PHONY: run test install browser-deps services db demo token i18n i18n-extract i18n-coverage serve clean-test
 .PHONY: run test install services db demo token i18n i18n-extract i18n-coverage serve clean-test fuzz
+.PHONY: lint test-fast
 
 ## install: virtualenv + pinned dependencies (requirements.txt) + this package
 install: $(STAMP) i18n
@@ -76,16 +78,40 @@ run: demo
 token: db
 	@$(CKAN) -c $(CONFIG) angiang token
 
-## browser-deps: Debian's chromium and fonts for the browser test (make test)
-browser-deps:
+## browser-deps: Debian's chromium and fonts for the browser tests (make test),
+## and axe-core (the accessibility engine tests/browser injects into each page)
+## from npm into var/npm (git-ignored; the portal never serves it)
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := var/npm/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE_CORE)
 	@scripts/apt-deps.sh $(BROWSER_PACKAGES)
 
-## test: the suite, with CKAN's own pytest plugin, on a test database of its own
-test: install browser-deps
+$(AXE_CORE): Makefile
+	@command -v npm >/dev/null || scripts/apt-deps.sh nodejs npm
+	@mkdir -p var/npm
+	npm install --prefix var/npm --no-save --no-audit --no-fund --no-package-lock axe-core@$(AXE_CORE_VERSION)
+	@touch $(AXE_CORE)
+
+## lint: ruff (lint, then the format check) and mypy, with pyproject.toml's settings
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## test-fast: the suite without the tests marked slow (browsers, portal processes)
+test-fast: install
 	@scripts/services.sh angiang_test
-	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
+	$(BIN)/pytest --ckan-ini=test.ini -m "not slow" $(PYTEST_ARGS)
+
+## test: the suite, with CKAN's own pytest plugin, on a test database of its own
+## (TEST_WORKERS processes, pytest-xdist, a test file at a time each; each
+## worker its own databases angiang_test_gwN: see tests/angiang_testing/workers.py)
+TEST_WORKERS ?= 2
+test: install browser-deps
+	@scripts/services.sh angiang_test $(foreach n,$(shell seq 1 $$(($(TEST_WORKERS)-1))),angiang_test_gw$(n))
+	$(BIN)/pytest --ckan-ini=test.ini -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	@# the search tests again with the SQL statements alone (docsets off)
-	$(BIN)/pytest --ckan-ini=tests/search/sql_only_test.ini $(PYTEST_ARGS) tests/search
+	$(BIN)/pytest --ckan-ini=tests/search/sql_only_test.ini -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS) tests/search
 	@# CKAN core's own search tests, from the installed ckan package, against
 	@# the PostgreSQL search backend (exclusions: tests/search/ckan_core_excluded.txt),
 	@# with the docsets, then with the SQL statements alone
@@ -93,7 +119,16 @@ test: install browser-deps
 	$(BIN)/python tests/search/run_ckan_core.py --ckan-ini=tests/search/ckan_core_sql_only_test.ini $(PYTEST_ARGS)
 
 # --- production -----------------------------------------------------------------
-.PHONY: serve-prod check-workers backup restore
+.PHONY: serve-prod check-workers backup restore bench-load
+
+## bench-load: locust, 50 visitors for 60 s, against the production server
+## (gunicorn) at the demo catalogue and at 20,000 datasets, each in a database
+## of its own (angiang_load_demo, angiang_load_20k, kept between runs);
+## figures in var/load/ (README "Load")
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	$(BIN)/python benchmarks/load.py --size demo $(BENCH_LOAD_ARGS)
+	$(BIN)/python benchmarks/load.py --size 20k $(BENCH_LOAD_ARGS)
 
 ## serve-prod: the portal as production serves it: gunicorn (WEB_CONCURRENCY
 ## workers, default 2 x cores) with docker/production.ini; CKAN_SECRET_KEY and

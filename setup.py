@@ -27,22 +27,25 @@ setup(
             "angiang_sso = ckanext.angiang.plugins.sso:AngiangSsoPlugin",
             "angiang_accounts = ckanext.angiang.plugins.accounts:AngiangAccountsPlugin",
             "angiang_api_docs = ckanext.angiang.plugins.api_docs:AngiangApiDocsPlugin",
+            "angiang_portal = ckanext.angiang.plugins.portal:AngiangPortalPlugin",
+            "angiang_maps = ckanext.angiang.plugins.maps:AngiangMapsPlugin",
+            "angiang_datastore = ckanext.angiang.plugins.datastore:AngiangDatastorePlugin",
         ],
         "ckan.rdf.profiles": [
             "angiang_dcat_ap = ckanext.angiang.dcat.profiles:AngiangDCATAPProfile",
         ],
     },
     # `make i18n-extract` (scripts/i18n_extract.py) extracts with the map in
-    # ckanext/angiang/translation.py (EXTRACTION_MAP); this is the same map
-    # for `python setup.py extract_messages`.
+    # angiang_dev/translation.py (EXTRACTION_MAP); this is the same map
+    # for `python setup.py extract_messages` (run from the checkout's root).
     message_extractors={
         "ckanext": [
             ("**/i18n/**", "ignore", None),
             ("**.py", "python", None),
             ("**/templates/**.html", "ckan", None),
             ("**/assets/**.js", "javascript", None),
-            ("**/schemas/**.yaml", "ckanext.angiang.translation:extract_scheming_labels", None),
-            ("**/data/**.yaml", "ckanext.angiang.translation:extract_scheming_labels", None),
+            ("**/schemas/**.yaml", "angiang_dev.translation:extract_scheming_labels", None),
+            ("**/data/**.yaml", "angiang_dev.translation:extract_scheming_labels", None),
         ],
     },
 )

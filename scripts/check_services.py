@@ -8,6 +8,7 @@ CKAN itself would stop with a long traceback instead.
 
 Usage: .venv/bin/python scripts/check_services.py [ckan.ini]   (run by `make`)
 """
+
 from __future__ import annotations
 
 import os
@@ -15,16 +16,24 @@ import sys
 from urllib.parse import urlparse
 
 
-
 def _how_to_start_pg() -> str:
-    versions = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(x) for x in v.split(".") if x.isdigit()]) \
-        if os.path.isdir("/etc/postgresql") else []
+    versions = (
+        sorted(
+            os.listdir("/etc/postgresql"),
+            key=lambda v: [int(x) for x in v.split(".") if x.isdigit()],
+        )
+        if os.path.isdir("/etc/postgresql")
+        else []
+    )
     if not versions:
         return "install and start it with `make services` (it uses apt-get install postgresql)"
     return f"start it with `make services` (or: pg_ctlcluster --skip-systemctl-redirect {versions[-1]} main start)"
 
-HOW_TO_START_REDIS = ("start it with `make services` (or: redis-server --daemonize yes "
-                      "--bind 127.0.0.1 --port {port})")
+
+HOW_TO_START_REDIS = (
+    "start it with `make services` (or: redis-server --daemonize yes "
+    "--bind 127.0.0.1 --port {port})"
+)
 
 
 def _where(url: str, default_port: int) -> tuple[str, int]:
@@ -45,8 +54,10 @@ def check_postgres(url: str | None) -> str | None:
     except psycopg2.OperationalError as e:
         reason = (str(e).strip().splitlines() or ["unknown error"])[0]
         if "does not exist" in reason and "database" in reason:
-            return (f"PostgreSQL at {host}:{port} has no database {database}: "
-                    f"create it with `scripts/services.sh {database}`")
+            return (
+                f"PostgreSQL at {host}:{port} has no database {database}: "
+                f"create it with `scripts/services.sh {database}`"
+            )
         if "authentication" in reason or "role" in reason:
             return f"PostgreSQL at {host}:{port} refused the connection ({reason}): check sqlalchemy.url"
         return f"PostgreSQL does not answer at {host}:{port} ({reason}): {_how_to_start_pg()}"

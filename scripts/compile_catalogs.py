@@ -5,11 +5,14 @@ our completion of CKAN core's ``ckan`` domain (i18n/core). Run by
 
 JavaScript strings are read from the .po files by CKAN itself
 (`ckan translation js`, also run by `ckan run`)."""
+
 from __future__ import annotations
 
+import os
 import sys
 
-from ckanext.angiang import translation
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from angiang_dev import translation  # noqa: E402 - the checkout's dev tools
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,7 @@ WhiteNoise serves to clients that accept gzip (``make serve-prod``).
 
 Usage: .venv/bin/python scripts/compress_assets.py CONFIG.ini
 """
+
 import os
 import sys
 

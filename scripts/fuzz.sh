@@ -23,6 +23,9 @@ OUT=${FUZZ_REPORT_DIR:-var/fuzz}
 BASE=http://127.0.0.1:$PORT
 
 export CKAN_SQLALCHEMY_URL=postgresql://angiang@127.0.0.1:5432/$DB
+# its DataStore (made by scripts/services.sh beside the database)
+export CKAN_DATASTORE_WRITE_URL=postgresql://angiang@127.0.0.1:5432/${DB}_datastore
+export CKAN_DATASTORE_READ_URL=postgresql://angiang_datastore_ro@127.0.0.1:5432/${DB}_datastore
 export CKAN_REDIS_URL=${FUZZ_REDIS_URL:-redis://127.0.0.1:6379/10}
 export CKAN_SITE_URL=$BASE
 export CKAN_STORAGE_PATH=$PWD/var/fuzz-storage
@@ -41,8 +44,10 @@ case "$DB" in
   *fuzz*) ;;
   *) say "FUZZ_DB must contain 'fuzz' (it is dropped and created anew): $DB"; exit 2 ;;
 esac
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null \
-  || su postgres -c "psql -q -c 'DROP DATABASE IF EXISTS $DB'"
+for db in "$DB" "${DB}_datastore"; do
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" 2>/dev/null \
+    || su postgres -c "psql -q -c 'DROP DATABASE IF EXISTS $db'"
+done
 rm -rf var/fuzz-storage
 scripts/services.sh "$DB"
 say "loading the demo data into $DB"

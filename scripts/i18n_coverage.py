@@ -6,18 +6,23 @@ any other catalogue kept in ckanext/angiang/i18n (the harvest UI's).
 Usage: scripts/i18n_coverage.py [--locale vi] [--quiet]
 Exit status 1 when a domain, as served, has untranslated msgids or problems
 (placeholders or HTML tags that differ, duplicates, half-bilingual labels)."""
+
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from ckanext.angiang import translation
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from angiang_dev import translation  # noqa: E402 - the checkout's dev tools
 
 
 def report(title: str, coverage: translation.Coverage, quiet: bool) -> None:
-    print(f"{title}: {coverage.translated}/{coverage.total} translated "
-          f"({coverage.percent:.1f}%), {len(coverage.missing)} missing, "
-          f"{len(coverage.problems)} problem(s)")
+    print(
+        f"{title}: {coverage.translated}/{coverage.total} translated "
+        f"({coverage.percent:.1f}%), {len(coverage.missing)} missing, "
+        f"{len(coverage.problems)} problem(s)"
+    )
     if quiet:
         return
     for msgid in coverage.missing:
@@ -31,8 +36,9 @@ def report(title: str, coverage: translation.Coverage, quiet: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--locale", default="vi")
-    parser.add_argument("--quiet", action="store_true",
-                        help="figures only, no list of missing msgids")
+    parser.add_argument(
+        "--quiet", action="store_true", help="figures only, no list of missing msgids"
+    )
     args = parser.parse_args(argv)
 
     upstream = translation.core_coverage(args.locale, with_completion=False)

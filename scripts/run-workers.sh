@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The harvesting workers of a CKAN site (ckanext-harvest with Redis queues):
 #   - one gather consumer   (ckan angiang-harvest gather-consumer)
-#   - N fetch consumers      (ckan angiang-harvest fetch-consumer; N = HARVEST_FETCH_CONSUMERS, default 1)
+#   - N fetch consumers      (ckan angiang-harvest fetch-consumer; N = HARVEST_FETCH_CONSUMERS, default 2;
+#                            they claim objects in PostgreSQL, never doing one twice)
 #   - the scheduler          (ckan angiang-harvest scheduler, every HARVEST_SCHEDULER_INTERVAL s,
 #                            default ckanext.angiang.harvest.scheduler_interval): starts the jobs of
 #                            sources whose frequency is due and marks finished jobs as Finished
 #                            (Art. 8.1, 8.3: data updated on the catalogue's schedule)
-#   - a CKAN jobs worker and the freshness scheduler (ckan angiang freshness-scheduler: the daily
-#     freshness job of angiang_catalogue, Art. 8.3, 12.2)
+#   - a CKAN jobs worker (ckan jobs worker: xloader's DataStore loads of CSV/XLSX files, Art. 5.2b,
+#     and the daily freshness job) and the freshness scheduler (ckan angiang freshness-scheduler: the
+#     daily freshness job of angiang_catalogue, Art. 8.3, 12.2)
 # These are ckanext-harvest's queues and callbacks in loops that survive Redis timeouts and
 # harvester errors (ckanext/angiang/harvesters/workers.py); the plugin angiang_harvest must be
 # enabled. Each worker is also restarted if it ever exits. SIGINT/SIGTERM stops them all.
@@ -18,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 INI=${1:-ckan.ini}
 CKAN=${CKAN:-.venv/bin/ckan}
-FETCH_CONSUMERS=${HARVEST_FETCH_CONSUMERS:-1}
+FETCH_CONSUMERS=${HARVEST_FETCH_CONSUMERS:-2}
 INTERVAL=${HARVEST_SCHEDULER_INTERVAL:-}
 LOG_DIR=${HARVEST_LOG_DIR:-}
 
@@ -61,7 +63,8 @@ for i in $(seq 1 "$FETCH_CONSUMERS"); do
   supervise "fetch-consumer-$i" "$CKAN" -c "$INI" angiang-harvest fetch-consumer
 done
 supervise scheduler "$CKAN" -c "$INI" angiang-harvest scheduler ${INTERVAL:+--interval "$INTERVAL"}
-# CKAN's background jobs (the daily freshness job of angiang_catalogue) and its scheduler
+# CKAN's background jobs (xloader's DataStore loads, the daily freshness job of
+# angiang_catalogue) and the freshness job's scheduler
 supervise jobs-worker "$CKAN" -c "$INI" jobs worker
 supervise freshness-scheduler "$CKAN" -c "$INI" angiang freshness-scheduler
 say "gather consumer, $FETCH_CONSUMERS fetch consumer(s), the harvest scheduler, a jobs worker and the freshness scheduler started for $INI"

@@ -2,6 +2,7 @@
 # Make sure PostgreSQL and Redis answer on 127.0.0.1; start them (or install
 # them with apt) when they don't; create the portal's role and databases.
 # Usage: scripts/services.sh [database ...]   (default: angiang)
+# Each database also gets its DataStore database <db>_datastore (datastore-db.sh).
 set -euo pipefail
 
 PGHOST=127.0.0.1 PGPORT=5432
@@ -67,4 +68,13 @@ if ! redis_up; then
   for _ in $(seq 1 20); do redis_up && break; sleep 0.5; done
   redis_up || die "Redis does not answer on 127.0.0.1:6379. Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no"
 fi
+# The DataStore of each database (<db>_datastore and its read-only role; needs
+# CKAN installed: make install): scripts/datastore-db.sh
+for db in "${DATABASES[@]}"; do
+  if [ -x "$(dirname "$0")/../.venv/bin/python" ]; then
+    "$(dirname "$0")/datastore-db.sh" "$db"
+  else
+    say "no .venv yet: the DataStore of $db is created by the next scripts/services.sh after make install"
+  fi
+done
 say "PostgreSQL and Redis are up"
