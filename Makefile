@@ -114,9 +114,14 @@ test: install browser-deps
 	$(BIN)/pytest --ckan-ini=tests/search/sql_only_test.ini -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS) tests/search
 	@# CKAN core's own search tests, from the installed ckan package, against
 	@# the PostgreSQL search backend (exclusions: tests/search/ckan_core_excluded.txt),
-	@# with the docsets, then with the SQL statements alone
+	@# with the docsets and with the SQL statements alone (side by side with
+	@# two or more workers, the second on gw1's databases)
+ifeq ($(TEST_WORKERS),1)
 	$(BIN)/python tests/search/run_ckan_core.py $(PYTEST_ARGS)
 	$(BIN)/python tests/search/run_ckan_core.py --ckan-ini=tests/search/ckan_core_sql_only_test.ini $(PYTEST_ARGS)
+else
+	$(BIN)/python tests/search/run_ckan_core.py --parallel $(PYTEST_ARGS)
+endif
 
 # --- production -----------------------------------------------------------------
 .PHONY: serve-prod check-workers backup restore bench-load

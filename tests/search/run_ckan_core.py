@@ -3,8 +3,13 @@ against the PostgreSQL search backend (the second pytest run of
 ``make test``).
 
     .venv/bin/python tests/search/run_ckan_core.py [pytest args...]
+    .venv/bin/python tests/search/run_ckan_core.py --parallel [pytest args...]
 
 The ini is tests/search/ckan_core_test.ini unless ``--ckan-ini`` is given.
+``--parallel`` runs them twice side by side, with the docsets and with the
+SQL statements alone (ckan_core_sql_only_test.ini), the second on xdist
+worker gw1's databases (``scripts/services.sh angiang_test_gw1``), and
+prints each run's output when both have ended.
 Tests listed in tests/search/ckan_core_excluded.txt are deselected (each
 line says why).
 """
@@ -13,7 +18,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -89,6 +96,21 @@ class Plugins:
         config.pluginmanager.register(self.exclusions, "angiang-exclusions")
         config.pluginmanager.register(Migrations(), "angiang-migrations")
 
+    def pytest_collection(self, session):
+        """A database no test has used yet (worker gw1's, with ``--parallel``)
+        gets its tables before the test modules are imported, as ``ckan db
+        init`` would: CKAN's index tests skip themselves at import when the
+        search backend is not ready, and read the tables without a reset."""
+        import sqlalchemy as sa
+        from ckan import model
+        from ckan.tests import helpers
+
+        from ckanext.angiang.search.model import run_migrations
+
+        if not sa.inspect(model.meta.engine).has_table("package"):
+            helpers.reset_db()
+            run_migrations()
+
 
 def main(argv: list[str]) -> int:
     # located, not imported: pytest must import ckan itself (assert rewriting)
@@ -101,5 +123,33 @@ def main(argv: list[str]) -> int:
     return pytest.main(args, plugins=[Plugins(excluded())])
 
 
+def parallel(argv: list[str]) -> int:
+    sys.path.insert(0, os.path.dirname(HERE))  # tests/, for angiang_testing
+    from angiang_testing.workers import worker_environment
+
+    sql_only = os.path.join(HERE, "ckan_core_sql_only_test.ini")
+    runs = [([], {}), (["--ckan-ini=" + sql_only], worker_environment(sql_only, "gw1"))]
+    started = []
+    for extra, env in runs:
+        if "CKAN_STORAGE_PATH" in env:
+            os.makedirs(env["CKAN_STORAGE_PATH"], exist_ok=True)
+        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        command = [sys.executable, os.path.abspath(__file__), *extra, *argv]
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env}
+        )
+        started.append((process, log))
+    status = 0
+    for process, log in started:
+        code = process.wait()
+        status = status or code
+        log.seek(0)
+        sys.stdout.write(log.read())
+        sys.stdout.flush()
+    return status
+
+
 if __name__ == "__main__":
+    if "--parallel" in sys.argv[1:]:
+        sys.exit(parallel([a for a in sys.argv[1:] if a != "--parallel"]))
     sys.exit(main(sys.argv[1:]))
