@@ -17,8 +17,30 @@ VENV_BIN = ROOT / ".venv" / "bin"
 
 
 def database_url(name: str) -> str:
-    """A benchmark's own database (created by ``scripts/services.sh``)."""
+    """A benchmark's own database (created by :func:`make_database`)."""
     return f"postgresql://angiang@127.0.0.1:5432/{name}"
+
+
+def make_database(name: str) -> None:
+    """``scripts/services.sh name``: the services up, the database ``name``
+    and its DataStore ``name_datastore`` created if missing."""
+    import subprocess
+
+    subprocess.run(
+        [str(ROOT / "scripts" / "services.sh"), name],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def timed(fn, *args):
+    """``(seconds, fn(*args))``."""
+    import time
+
+    started = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - started, result
 
 
 LOGGING = """

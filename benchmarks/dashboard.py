@@ -29,12 +29,10 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-from common import ini_text
+from common import database_url, make_database, write_ini
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -42,20 +40,16 @@ DB = "angiang_compliance_bench"
 
 
 def ini_file() -> str:
-    text = ini_text(
+    return write_ini(
         f"{ROOT}/test.ini",
         {
-            "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DB}",
+            "sqlalchemy.url": database_url(DB),
             "ckan.plugins": "angiang angiang_search angiang_catalogue",
             "licenses_group_url": "",
             "ckan.site_id": "bench-compliance",
         },
         level="ERROR",
     )
-    fd, path = tempfile.mkstemp(suffix=".ini", prefix="bench-dashboard-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
 
 
 def prepare(size: int, seed: int):
@@ -175,12 +169,7 @@ def main(argv=None):
         "--reuse", action="store_true", help="measure the database a previous run left"
     )
     args = parser.parse_args(argv)
-    subprocess.run(
-        [os.path.join(ROOT, "scripts", "services.sh"), DB],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    make_database(DB)
     ini = ini_file()
     try:
         sys.path.insert(0, HERE)

@@ -44,7 +44,7 @@ import tempfile
 import time
 import uuid
 
-from common import ROOT, VENV_BIN, database_url, load_average
+from common import ROOT, VENV_BIN, database_url, load_average, make_database
 from common import write_ini as common_ini
 
 DATABASE = "angiang_bench_dcat"
@@ -98,9 +98,7 @@ def ckan(ini: pathlib.Path, *args: str) -> None:
 
 
 def prepare_database(ini: pathlib.Path, database: str = DATABASE) -> None:
-    subprocess.run(
-        [str(ROOT / "scripts" / "services.sh"), database], check=True, stderr=subprocess.DEVNULL
-    )
+    make_database(database)
     ckan(ini, "db", "clean", "--yes")
     ckan(ini, "db", "init")
     ckan(ini, "db", "upgrade")

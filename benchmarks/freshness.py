@@ -23,10 +23,18 @@ import argparse
 import datetime as dt
 import os
 import random
-import subprocess
-import time
 
-from common import ROOT, boot, database_url, generator, load_average, tests_on_path, write_ini
+from common import (
+    ROOT,
+    boot,
+    database_url,
+    generator,
+    load_average,
+    make_database,
+    tests_on_path,
+    timed,
+    write_ini,
+)
 
 DB = "angiang_bench_catalogue"
 tests_on_path("catalogue")
@@ -88,23 +96,12 @@ def mark_indexed_yesterday():
     model.Session.commit()
 
 
-def timed(fn, *args):
-    started = time.perf_counter()
-    result = fn(*args)
-    return time.perf_counter() - started, result
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=62)
     args = parser.parse_args(argv)
-    subprocess.run(
-        [str(ROOT / "scripts" / "services.sh"), DB],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    make_database(DB)
     from smtp_server import SMTPServer
 
     smtp = SMTPServer().start()

@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 
-from common import ROOT, boot, load_average, tests_on_path
+from common import ROOT, boot, load_average, make_database, tests_on_path
 
 tests_on_path()
 
@@ -101,9 +101,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=3600)
     args = ap.parse_args()
 
-    subprocess.run(
-        [str(ROOT / "scripts/services.sh"), args.database], check=True, stderr=subprocess.DEVNULL
-    )
+    make_database(args.database)
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-harvest-"))
     ini = tmp / "bench.ini"
     base = configparser_plugins(args.ini)

@@ -24,12 +24,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
 import sys
-import tempfile
-import time
 
-from common import ini_text
+from common import database_url, make_database, timed, write_ini
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -39,20 +36,16 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "catalogue"))
 
 
 def ini_file() -> str:
-    text = ini_text(
+    return write_ini(
         f"{ROOT}/test.ini",
         {
-            "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DB}",
+            "sqlalchemy.url": database_url(DB),
             "ckan.plugins": "activity angiang angiang_search angiang_catalogue harvest",
             "licenses_group_url": "",
             "ckan.site_id": "bench",
         },
         level="ERROR",
     )
-    fd, path = tempfile.mkstemp(suffix=".ini", prefix="bench-report-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
 
 
 def prepare(size: int, seed: int) -> None:
@@ -184,12 +177,6 @@ def add_report_data(period_code: str, seed: int) -> dict:
     return counts
 
 
-def timed(fn, *args):
-    started = time.perf_counter()
-    result = fn(*args)
-    return time.perf_counter() - started, result
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=20000)
@@ -197,12 +184,7 @@ def main(argv=None):
     parser.add_argument("--period", default="2026H2")
     parser.add_argument("--out", default=None, help="Also write the XLSX and PDF here.")
     args = parser.parse_args(argv)
-    subprocess.run(
-        [os.path.join(ROOT, "scripts", "services.sh"), DB],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    make_database(DB)
     ini = ini_file()
     try:
         import search as gen

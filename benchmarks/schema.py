@@ -27,7 +27,16 @@ import sys
 import tempfile
 import time
 
-from common import ROOT, VENV_BIN, boot, database_url, load_average, tests_on_path, write_ini
+from common import (
+    ROOT,
+    VENV_BIN,
+    boot,
+    database_url,
+    load_average,
+    make_database,
+    tests_on_path,
+    write_ini,
+)
 
 DATABASE = "angiang_bench_schema"
 
@@ -159,9 +168,7 @@ def main() -> int:
     if args.inner:
         inner(args.inner, args.runs)
         return 0
-    subprocess.run(
-        [str(ROOT / "scripts" / "services.sh"), DATABASE], check=True, stderr=subprocess.DEVNULL
-    )
+    make_database(DATABASE)
     with tempfile.TemporaryDirectory() as tmp:
         ini = _ini(pathlib.Path(tmp))
         return subprocess.run(

@@ -39,12 +39,11 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 
-from common import ROOT, boot, database_url, load_average, write_ini
+from common import ROOT, boot, database_url, load_average, make_database, write_ini
 
 DB = "angiang_bench_search"
 
@@ -555,12 +554,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=62)
     args = parser.parse_args(argv)
 
-    subprocess.run(
-        [os.path.join(ROOT, "scripts", "services.sh"), DB],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    make_database(DB)
     ini = ini_file()
     try:
         boot(ini)

@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-from common import ini_text
+from common import database_url, make_database, write_ini
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -48,25 +46,17 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--datasets", type=int, default=2000)
     args = parser.parse_args(argv)
-    subprocess.run(
-        [os.path.join(ROOT, "scripts", "services.sh"), DB],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    text = ini_text(
+    make_database(DB)
+    ini = write_ini(
         f"{ROOT}/test.ini",
         {
-            "sqlalchemy.url": f"postgresql://angiang@127.0.0.1:5432/{DB}",
+            "sqlalchemy.url": database_url(DB),
             "ckan.redis.url": "redis://127.0.0.1:6379/6",
             "ckan.plugins": "angiang angiang_search angiang_catalogue",
             "ckan.site_id": "bench-usage",
         },
         level="ERROR",
     )
-    fd, ini = tempfile.mkstemp(suffix=".ini", prefix="bench-usage-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
     try:
         import search as gen
 

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, boot, load_average
+from common import ROOT, boot, load_average, make_database
 
 INI = os.path.join(ROOT, "docker", "production.ini")
 FIRST = {
@@ -135,9 +135,7 @@ def fill(size: int) -> None:
 
 def prepare(db: str, size: int) -> int:
     env = environment(db)
-    subprocess.run(
-        [os.path.join(ROOT, "scripts", "services.sh"), db], check=True, stderr=subprocess.DEVNULL
-    )
+    make_database(db)
     ckan = [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", INI]
     subprocess.run(
         ckan + ["angiang", "demo", "load", "--upgrade-db"],

@@ -36,7 +36,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from common import ini_text  # noqa: E402
+from common import ini_text, make_database  # noqa: E402
 
 DB = "angiang_bench_data"
 PORT = 5112
@@ -93,7 +93,7 @@ def main() -> int:
     ap.add_argument("--redis-db", type=int, default=3)
     args = ap.parse_args()
 
-    subprocess.run([str(ROOT / "scripts/services.sh"), DB], check=True, stderr=subprocess.DEVNULL)
+    make_database(DB)
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-xloader-"))
     ini = tmp / "bench.ini"
     site = f"http://127.0.0.1:{PORT}"
