@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from ckan.lib.search import SearchError
 from dateutil.parser import parse as parse_date
 
-from ckanext.dcat.processors import RDFSerializer
+from ckanext.angiang.dcat.serializer import serializer as make_serializer
 from ckanext.dcat.utils import CONTENT_TYPES, catalog_uri
 
 # Dataset types that are not datasets of the catalogue (harvest sources...).
@@ -153,7 +153,7 @@ def catalogue(data_dict: dict) -> str:
     _format(data_dict)
     query = search_public(data_dict)
     pagination = pagination_info(query, data_dict)
-    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    serializer = make_serializer(data_dict.get("profiles"))
     return serializer.serialize_catalog(
         {}, query["results"], _format=data_dict.get("format"), pagination_info=pagination
     )
@@ -174,7 +174,7 @@ def public_dataset(data_dict: dict) -> dict:
 def dataset(data_dict: dict) -> str:
     _format(data_dict)
     dataset_dict = public_dataset(data_dict)
-    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    serializer = make_serializer(data_dict.get("profiles"))
     return serializer.serialize_dataset(dataset_dict, _format=data_dict.get("format"))
 
 

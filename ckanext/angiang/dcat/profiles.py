@@ -80,6 +80,11 @@ from ckanext.dcat.utils import catalog_uri
 __all__ = ["AngiangDCATAPProfile", "CATALOGUE_CODE", "DQV", "OA", "text_language"]
 
 
+#: ``dct:identifier``, made once (an rdflib Namespace makes a new term at each
+#: attribute access; the writer below compares with it for every triple)
+_IDENTIFIER = DCT.identifier
+
+
 class AngiangDCATAPProfile(
     AgentsMixin,
     DistributionsMixin,
@@ -148,7 +153,7 @@ class AngiangDCATAPProfile(
         """ckanext-dcat's writer, with ``dct:identifier`` always a literal as
         DCAT-AP wants (the base makes an identifier that looks like a URL a
         URIRef)."""
-        if predicate == DCT.identifier:
+        if predicate == _IDENTIFIER:
             kwargs["_type"] = Literal
         return super()._add_triple_from_dict(_dict, subject, predicate, key, *args, **kwargs)
 
