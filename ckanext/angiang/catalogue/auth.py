@@ -33,12 +33,19 @@ def _public(context, data_dict):
     return {"success": True}
 
 
-def _sysadmin_only(context, data_dict):
-    # Sysadmins never reach an auth function; everyone else is refused.
-    return {
-        "success": False,
-        "msg": tk._("Only portal administrators may change the open data catalogue."),
-    }
+def _sysadmins_only(message):
+    """An auth function refusing everyone with ``message()`` (translated at
+    the request): sysadmins never reach an auth function."""
+
+    def refuse(context, data_dict):
+        return {"success": False, "msg": message()}
+
+    return refuse
+
+
+_sysadmin_only = _sysadmins_only(
+    lambda: tk._("Only portal administrators may change the open data catalogue.")
+)
 
 
 angiang_catalogue_entry_list = _public
@@ -51,22 +58,12 @@ angiang_catalogue_entry_withdraw = _sysadmin_only
 angiang_review_policy_update = _sysadmin_only
 
 
-def _report_sysadmin_only(context, data_dict):
-    return {
-        "success": False,
-        "msg": tk._("Only portal administrators may see the six-month report."),
-    }
-
-
-def _exempt_sysadmin_only(context, data_dict):
-    return {
-        "success": False,
-        "msg": tk._("Only portal administrators may exempt a harvest source from review."),
-    }
-
-
-angiang_report_show = _report_sysadmin_only
-angiang_review_source_exempt = _exempt_sysadmin_only
+angiang_report_show = _sysadmins_only(
+    lambda: tk._("Only portal administrators may see the six-month report.")
+)
+angiang_review_source_exempt = _sysadmins_only(
+    lambda: tk._("Only portal administrators may exempt a harvest source from review.")
+)
 # Usage figures are public for public datasets; the actions leave out (or
 # refuse) what the user may not read (Art. 17.2, Art. 8.2).
 angiang_usage_top = _public
