@@ -267,6 +267,21 @@ class TestInStep:
         # after the first read, each write was read row by row
         assert held().loads <= loads + 1
 
+    def test_a_lookup_by_id_or_name_waits_for_no_sync(self, dataset):
+        """CKAN's ``search.show`` (each package_show read from the index, e.g.
+        the activity stream's after every write of a harvest consumer) is
+        answered in SQL without first reading what was written since."""
+        ds = dataset(name="mot", title="Alpha")
+        assert names(anon_search(q="alpha")) == ["mot"]
+        snap = held()._snap
+        helpers.call_action("package_patch", id=ds["id"], title="Beta")
+        found = anon_search(q=f'name:"mot" OR id:"{ds["id"]}"')
+        assert names(found) == ["mot"] and found["results"][0]["title"] == "Beta"
+        assert names(anon_search(q=f"id:{ds['id']}")) == ["mot"]
+        assert held()._snap is snap
+        assert names(anon_search(q="beta")) == ["mot"]  # a word search syncs
+        assert held()._snap is not snap
+
     def test_follows_writes_of_another_connection(self, dataset):
         dataset(name="mot", title="Alpha")
         dataset(name="hai", title="Alpha two")
