@@ -465,6 +465,11 @@ def _has_string(message) -> bool:
     return any(string) if isinstance(string, (tuple, list)) else bool(string)
 
 
+#: The extracted comment of a msgid only a run-time value uses (``_(name)``):
+#: :func:`merge_template` keeps it although the extractor cannot see it.
+RUNTIME_COMMENT = "Used with a run-time value"
+
+
 def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
     """Merge ``template`` (a Babel catalogue) into the .po at ``path`` without
     losing a translation: existing msgstrs are kept, msgids no longer in the
@@ -482,7 +487,16 @@ def merge_template(template, path: pathlib.Path, locale: str) -> dict[str, int]:
         catalog = Catalog(locale=locale, domain=DOMAIN, project="ckanext-angiang", fuzzy=False)
     previous = {m.id: m.string for m in catalog.obsolete.values() if _has_string(m)}
     previous.update({m.id: m.string for m in catalog if m.id and _has_string(m)})
+    # msgids the code translates with a run-time value (``_(title)``), which
+    # no extractor sees: marked so in the .po, they stay live entries
+    runtime = [
+        m for m in catalog if m.id and any(c.startswith(RUNTIME_COMMENT) for c in m.auto_comments)
+    ]
     catalog.update(template, no_fuzzy_matching=True)
+    for message in runtime:
+        if message.id not in catalog:
+            catalog[message.id] = message
+            catalog.obsolete.pop(message.id, None)
     catalog.revision_date = datetime.datetime.now(datetime.UTC)
     catalog.last_translator = "ckanext-angiang <opendata@angiang.gov.vn>"
     catalog.language_team = "An Giang open data portal"

@@ -191,6 +191,29 @@ def test_merge_keeps_translations_revives_obsolete_ones_and_syncs_yaml_labels(tm
     assert stats == {"revived": 1, "obsolete": 1}
 
 
+def test_merge_keeps_a_msgid_only_a_run_time_value_uses(tmp_path):
+    """``_(title)`` (facet titles, source types): no extractor sees the
+    msgid; marked in the .po, it stays a live entry (it became obsolete, and
+    "Frequency" English on Vietnamese pages, before)."""
+    po_path = tmp_path / "vi" / "LC_MESSAGES" / "ckanext-angiang.po"
+    po_path.parent.mkdir(parents=True)
+    po_path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        f"#. {translation.RUNTIME_COMMENT} (tk._(name))\n"
+        'msgid "Frequency"\nmsgstr "Tần suất"\n\n'
+        'msgid "Gone from the code"\nmsgstr "Đã bỏ"\n',
+        encoding="utf-8",
+    )
+    template = Catalog()
+    template.add("Kept", locations=[("ckanext/angiang/views.py", 1)])
+
+    translation.merge_template(template, po_path, "vi")
+
+    po = {e.msgid: e for e in polib.pofile(str(po_path))}
+    assert not po["Frequency"].obsolete and po["Frequency"].msgstr == "Tần suất"
+    assert po["Gone from the code"].obsolete
+
+
 def test_suite_template_has_the_schema_labels_and_python_strings():
     template = translation.extract_suite_template()
     files = {path for message in template for path, _ in message.locations}
