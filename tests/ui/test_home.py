@@ -137,3 +137,35 @@ def test_another_process_write_shows_at_once(app, portal):
 
     helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=ds["id"], private=False)
     assert "Vừa công bố hôm nay" in app.get("/").body
+
+
+def test_home_runs_one_search(app, portal):
+    """CKAN's own home view searched for four datasets and five facets the
+    page never shows; the portal's runs only the search it shows."""
+    from ckan.lib import signals
+
+    searches = []
+
+    def count(sender, **kwargs):
+        if sender == "package_search":
+            searches.append(kwargs.get("data_dict"))
+
+    signals.action_succeeded.connect(count)
+    try:
+        html = _text(app.get("/", status=200).body)
+    finally:
+        signals.action_succeeded.disconnect(count)
+    assert "Sản lượng lúa gạo" in html
+    assert len(searches) == 1, searches
+    assert "view_recent desc" not in str(searches)
+
+
+def test_a_signed_in_person_without_an_email_is_asked_for_one(app, portal):
+    import ckan.model as model
+
+    user = ckan_factories.UserWithToken()
+    model.User.get(user["name"]).email = None  # as an account made by SSO may be
+    model.Session.commit()
+    html = app.get("/", status=200, headers={"Authorization": user["token"]}).body
+    assert '<a href="/user/edit">update your profile</a>' in html
+    assert "view_recent" not in html

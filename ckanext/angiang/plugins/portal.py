@@ -33,6 +33,7 @@ class AngiangPortalPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -45,6 +46,11 @@ class AngiangPortalPlugin(p.SingletonPlugin):
         # staff land on their agency, not on an empty personal dashboard
         if config.get("ckan.auth.route_after_login") in (None, "", _CORE_LANDING):
             config["ckan.auth.route_after_login"] = "angiang_portal.landing"
+
+    # IMiddleware: the home page without CKAN's search for what it never shows
+    def make_middleware(self, app, config):
+        views.replace_core_home(app)
+        return app
 
     # IFacets: no "Groups" facet while the portal has no group (it classifies
     # datasets by theme; an empty facet only says "no groups match")

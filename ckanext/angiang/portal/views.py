@@ -3,6 +3,8 @@ form (sysadmins) and where a person lands after logging in."""
 
 from __future__ import annotations
 
+import functools
+
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
@@ -82,6 +84,52 @@ def landing():
         agencies.sort(key=lambda a: (rank.get(a.get("capacity"), 3), a["name"]))
         return tk.redirect_to("organization.read", id=agencies[0]["name"])
     return tk.redirect_to("home.index")
+
+
+def home():
+    """The home page: CKAN's ``home.index`` without its own search.
+
+    CKAN's view runs a ``package_search`` (four datasets by ``view_recent``,
+    a field nothing fills, and five facets) that the portal's home page never
+    shows: everything it shows comes from :func:`.home.summary`'s one search.
+    The notice CKAN gives a signed-in person without an e-mail address stays
+    (CKAN's own words, in its catalogue)."""
+    user = tk.current_user
+    if user.is_authenticated and not user.email:
+        notice = tk._(
+            'Please <a href="%s">update your profile</a> and add your email address. '
+        ) % tk.h.url_for("user.edit") + tk._(
+            "%s uses your email address if you need to reset your password."
+        ) % tk.config.get("ckan.site_title")
+        tk.h.flash_notice(notice, allow_html=True)
+    return tk.render("home/index.html", {})
+
+
+def _home_unless_rdf_is_asked(read_catalog):
+    """ckanext-dcat's ``/`` (content negotiation, which the national portal's
+    harvester may use): the catalogue in RDF when the request asks for it,
+    else the home page (ckanext-dcat calls CKAN's view itself)."""
+    from ckanext.dcat.utils import check_access_header
+
+    @functools.wraps(read_catalog)
+    def view(_format=None, package_type=None):
+        if not _format and not check_access_header():
+            return home()
+        return read_catalog(_format=_format, package_type=package_type)
+
+    return view
+
+
+def replace_core_home(app) -> None:
+    """Serve the home page with :func:`home`: endpoint ``home.index``, which
+    every link to the home page names, and ckanext-dcat's ``/`` when it
+    negotiates content (``ckanext.dcat.enable_content_negotiation``)."""
+    if "home.index" in app.view_functions:
+        app.view_functions["home.index"] = home
+    if "dcat.read_catalog" in app.view_functions:
+        app.view_functions["dcat.read_catalog"] = _home_unless_rdf_is_asked(
+            app.view_functions["dcat.read_catalog"]
+        )
 
 
 def get_blueprints():
