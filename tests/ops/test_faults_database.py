@@ -122,7 +122,7 @@ def test_postgres_restart_under_load_is_503_with_retry_after_then_recovers(porta
     assert api[0] == 503 and api[1]["Retry-After"] == "30"
     error = json.loads(api[2])
     assert error["success"] is False and error["error"]["__type"] == "Service Unavailable"
-    assert health[0] == 503
+    assert health[0] == 503 and health[1]["Retry-After"] == "30"
     report = json.loads(health[2])
     assert report["services"]["database"]["status"] == "down"
     assert "SELECT" not in report["services"]["database"]["detail"]

@@ -163,9 +163,10 @@ def test_redis_down_pages_served_health_503_jobs_refused_cleanly_then_queued(por
     for path in pages:
         status, _headers, _body = faults.http_get(server.url + path)
         assert status == 200, path
-    status, _headers, body = faults.http_get(server.url + "/healthz")
+    status, headers, body = faults.http_get(server.url + "/healthz")
     report = json.loads(body)
     assert status == 503 and report["services"]["redis"]["status"] == "down"
+    assert headers["Retry-After"] == "30"  # as every 503 of an outage
     assert report["services"]["database"]["status"] == "up"
 
     status, headers, answer = _post(
