@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from ckan.common import config
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
-from . import evaluator, meaning, statements, transactions
+from . import evaluator, statements, transactions
 from . import facets as facets_mod
 from . import index as index_mod
 from . import where as where_mod
@@ -225,13 +225,7 @@ class PostgresSearchConnection:
         session = self.session
         try:
             answer = None
-            # a lookup by id or name is one index scan in SQL; the docsets
-            # would first read every row written since they last synced
-            # (each package_show of a process that writes, e.g. a harvest
-            # consumer's, through CKAN's activity stream)
-            if config.get("ckanext.angiang.search.docsets") and not meaning.is_key_lookup(
-                main.node
-            ):
+            if config.get("ckanext.angiang.search.docsets"):
                 answer = evaluator.run(
                     session,
                     main.node,

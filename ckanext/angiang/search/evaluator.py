@@ -151,6 +151,22 @@ class Evaluator:
         return self.snap.term_mask(name, term.value)
 
 
+def held_terms(node: qp.Node, fields: set[str]) -> bool:
+    """Whether every term of ``node`` is about what the docsets hold (the
+    words of the default field, or a string field of ``fields``): what
+    :meth:`Evaluator.mask` would not refuse for the field alone."""
+    if isinstance(node, qp.MatchAll):
+        return True
+    if isinstance(node, qp.Bool):
+        return all(held_terms(c, fields) for c in (*node.must, *node.should, *node.must_not))
+    if isinstance(node, qp.Term):
+        kind, name = classify(node)
+        if kind == EVERYTHING or (kind == TEXT and is_default_field(name)):
+            return True
+        return kind == STRING and name in fields
+    return False
+
+
 def page_order(
     keys: list[SortKey],
     orders: dict[str, tuple],
@@ -214,6 +230,11 @@ def run(
         return None
     fields = memory_fields()
     if any(s.field not in fields for s in specs):
+        return None
+    if not all(held_terms(n, fields) for n in nodes):
+        # declined before the docsets are synced: a query they cannot answer
+        # (a lookup by id or name, as CKAN's search.show behind each
+        # package_show from the index) reads nothing written since
         return None
     engine = session.get_bind()
     held = for_engine(engine)

@@ -15,8 +15,6 @@ into its own terms (or declines, and the SQL statements answer):
   word breaks);
 - :func:`min_should_match`: how many optional clauses dismax's ``mm``
   requires (``2<-1 5<80%``);
-- :func:`is_key_lookup`: a query that only names datasets by id or name
-  (CKAN's ``search.show``), which an index scan answers without docsets;
 - :func:`clauses`: Lucene's boolean rules for a :class:`.query_parser.Bool`:
   which clauses must match, how many optional ones (``q.op``, dismax's
   ``mm``; a clause that constrains nothing does not count against ``mm``),
@@ -96,26 +94,6 @@ STRING = "string"
 ANY_VALUE = "any"
 PREFIX = "prefix"
 WORDS = "phrase"  # the words, in order (phraseto_tsquery)
-
-
-#: The fields that name one dataset (primary key, unique name).
-KEY_FIELDS = ("id", "name")
-
-
-def is_key_lookup(node: qp.Node) -> bool:
-    """Whether ``node`` only names datasets: exact terms on ``id`` or ``name``,
-    alone or as optional clauses (CKAN's ``search.show`` asks
-    ``name:"x" OR id:"x"`` for each ``package_show`` read from the index)."""
-    if isinstance(node, qp.Term):
-        return node.field in KEY_FIELDS and not node.wildcard
-    if isinstance(node, qp.Bool):
-        return (
-            bool(node.should)
-            and not node.must
-            and not node.must_not
-            and all(isinstance(c, qp.Term) and is_key_lookup(c) for c in node.should)
-        )
-    return False
 
 
 def is_date_field(name: str) -> bool:
